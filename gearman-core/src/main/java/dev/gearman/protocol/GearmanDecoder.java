@@ -1,0 +1,180 @@
+package dev.gearman.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * Decodes the Gearman byte stream into {@link Packet}s and, if enabled, admin text lines ({@link AdminRequest}).
+ * <p>
+ * At every packet boundary the first byte decides: {@code 0} starts a binary packet, anything else an admin
+ * line, so the two may interleave on one connection as they do with gearmand. Parsing never looks past the
+ * payload size the header declares. A header announcing more than {@code maxPacketSize} fails at once with a
+ * {@link PacketTooLargeException}, before any of the payload is buffered. After any failure the decoder
+ * discards all further input: a Gearman stream cannot be resynchronised.
+ */
+public class GearmanDecoder extends ByteToMessageDecoder {
+
+	private enum State {
+
+		/** Waiting for the first byte of the next packet or line. */
+		READ_HEADER,
+
+		/** Header read, waiting for {@code payloadSize} bytes. */
+		READ_PAYLOAD,
+
+		/** A malformed packet was seen; everything that follows is dropped. */
+		BAD_MESSAGE
+
+	}
+
+	private final boolean adminText;
+
+	private final long maxPacketSize;
+
+	private State state = State.READ_HEADER;
+
+	private Magic magic = Magic.REQ;
+
+	private PacketType type = PacketType.NOOP;
+
+	private int payloadSize;
+
+	/**
+	 * Creates a decoder.
+	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
+	 * hold are clamped to {@link GearmanConstants#MAX_HEAP_PACKET_SIZE})
+	 * @param adminText whether lines starting with a non-zero byte are admin commands (the server side); if not,
+	 * such bytes are a protocol error
+	 */
+	public GearmanDecoder(long maxPacketSize, boolean adminText) {
+		if (maxPacketSize < 0 || maxPacketSize > GearmanConstants.MAX_WIRE_PACKET_SIZE) {
+			throw new IllegalArgumentException("maxPacketSize: " + maxPacketSize + " (expected: 0.."
+					+ GearmanConstants.MAX_WIRE_PACKET_SIZE + ")");
+		}
+		this.maxPacketSize = Math.min(maxPacketSize, GearmanConstants.MAX_HEAP_PACKET_SIZE);
+		this.adminText = adminText;
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		switch (this.state) {
+			case READ_HEADER:
+				if (!in.isReadable()) {
+					return;
+				}
+				if (in.getByte(in.readerIndex()) != 0) {
+					decodeLine(in, out);
+					return;
+				}
+				if (!decodeHeader(in)) {
+					return;
+				}
+				this.state = State.READ_PAYLOAD;
+				// fall through
+			case READ_PAYLOAD:
+				if (in.readableBytes() < this.payloadSize) {
+					return;
+				}
+				out.add(decodePayload(in));
+				this.state = State.READ_HEADER;
+				return;
+			case BAD_MESSAGE:
+				in.skipBytes(in.readableBytes());
+				return;
+			default:
+				throw new IllegalStateException("Unknown state: " + this.state);
+		}
+	}
+
+	private void decodeLine(ByteBuf in, List<Object> out) {
+		if (!this.adminText) {
+			throw fail("magic: first byte 0x" + Integer.toHexString(in.getByte(in.readerIndex()) & 0xff)
+					+ " (expected: 0x00)");
+		}
+		int searchEnd = in.readerIndex() + Math.min(in.readableBytes(), GearmanConstants.MAX_ADMIN_LINE + 1);
+		int eol = in.indexOf(in.readerIndex(), searchEnd, (byte) '\n');
+		if (eol < 0) {
+			if (in.readableBytes() > GearmanConstants.MAX_ADMIN_LINE) {
+				throw fail("admin line: more than " + GearmanConstants.MAX_ADMIN_LINE + " bytes (expected: <= "
+						+ GearmanConstants.MAX_ADMIN_LINE + ")");
+			}
+			return;
+		}
+		int end = eol;
+		if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
+			end--;
+		}
+		String line = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.ISO_8859_1);
+		in.readerIndex(eol + 1);
+		out.add(new AdminRequest(line));
+	}
+
+	private boolean decodeHeader(ByteBuf in) {
+		if (in.readableBytes() < GearmanConstants.HEADER_SIZE) {
+			return false;
+		}
+		int start = in.readerIndex();
+		int magicCode = in.getInt(start);
+		Magic magic = Magic.fromCode(magicCode);
+		if (magic == null) {
+			throw fail("magic: 0x" + Integer.toHexString(magicCode) + " (expected: \\0REQ or \\0RES)");
+		}
+		long typeCode = in.getUnsignedInt(start + 4);
+		PacketType type = PacketType.fromCode(typeCode);
+		if (type == null) {
+			throw fail("type: " + typeCode + " (expected: 1..42)");
+		}
+		long size = in.getUnsignedInt(start + 8);
+		if (size > this.maxPacketSize) {
+			this.state = State.BAD_MESSAGE;
+			in.skipBytes(in.readableBytes());
+			throw new PacketTooLargeException(size, this.maxPacketSize);
+		}
+		in.skipBytes(GearmanConstants.HEADER_SIZE);
+		this.magic = magic;
+		this.type = type;
+		this.payloadSize = (int) size;
+		return true;
+	}
+
+	private Packet decodePayload(ByteBuf in) {
+		int end = in.readerIndex() + this.payloadSize;
+		int stringArgs = this.type.hasData() ? this.type.argc() : Math.max(0, this.type.argc() - 1);
+		String[] args = new String[this.type.argc()];
+		int pos = in.readerIndex();
+		for (int i = 0; i < stringArgs; i++) {
+			int nul = in.indexOf(pos, end, (byte) 0);
+			if (nul < 0) {
+				throw fail(this.type + ": argument " + (i + 1) + " of " + this.type.argc()
+						+ " is not NUL-terminated within the " + this.payloadSize + "-byte payload");
+			}
+			args[i] = in.toString(pos, nul - pos, StandardCharsets.ISO_8859_1);
+			pos = nul + 1;
+		}
+		byte[] data = EMPTY;
+		if (this.type.hasData()) {
+			data = new byte[end - pos];
+			in.getBytes(pos, data);
+		}
+		else if (this.type.argc() > 0) {
+			args[this.type.argc() - 1] = in.toString(pos, end - pos, StandardCharsets.ISO_8859_1);
+		}
+		else if (this.payloadSize > 0) {
+			throw fail(this.type + ": payload " + this.payloadSize + " bytes (expected: 0)");
+		}
+		in.readerIndex(end);
+		return Packet.decoded(this.magic, this.type, args, data);
+	}
+
+	private GearmanCodecException fail(String message) {
+		this.state = State.BAD_MESSAGE;
+		return new GearmanCodecException(message);
+	}
+
+	private static final byte[] EMPTY = new byte[0];
+
+}

@@ -1,0 +1,69 @@
+package dev.gearman.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+
+/**
+ * Encodes {@link Packet}s and {@link AdminReply} texts. A packet's data blob is not copied: it is appended to the
+ * header as a wrapped buffer, so large results cost no extra copy. Stateless and sharable.
+ */
+@Sharable
+public class GearmanEncoder extends MessageToMessageEncoder<Object> {
+
+	/** The shared instance. */
+	public static final GearmanEncoder INSTANCE = new GearmanEncoder();
+
+	@Override
+	public boolean acceptOutboundMessage(Object msg) {
+		return msg instanceof Packet || msg instanceof AdminReply;
+	}
+
+	@Override
+	protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+		if (msg instanceof AdminReply reply) {
+			ByteBuf buf = ctx.alloc().buffer(reply.text().length());
+			buf.writeCharSequence(reply.text(), StandardCharsets.ISO_8859_1);
+			out.add(buf);
+			return;
+		}
+		Packet packet = (Packet) msg;
+		long payloadSize = packet.payloadSize();
+		int headerAndArgs = (int) (GearmanConstants.HEADER_SIZE + payloadSize - packet.data().length);
+		ByteBuf head = ctx.alloc().buffer(headerAndArgs);
+		writeHeaderAndArgs(head, packet, payloadSize);
+		out.add(head);
+		if (packet.data().length > 0) {
+			out.add(Unpooled.wrappedBuffer(packet.data()));
+		}
+	}
+
+	/**
+	 * Writes a whole packet into a buffer; for tests and callers outside a pipeline.
+	 * @param packet the packet
+	 * @param buf the buffer to write to
+	 */
+	public static void write(Packet packet, ByteBuf buf) {
+		writeHeaderAndArgs(buf, packet, packet.payloadSize());
+		buf.writeBytes(packet.data());
+	}
+
+	private static void writeHeaderAndArgs(ByteBuf buf, Packet packet, long payloadSize) {
+		buf.writeInt(packet.magic().code());
+		buf.writeInt(packet.type().code());
+		buf.writeInt((int) payloadSize);
+		int argc = packet.argCount();
+		for (int i = 0; i < argc; i++) {
+			buf.writeCharSequence(packet.arg(i), StandardCharsets.ISO_8859_1);
+			if (packet.type().hasData() || i < argc - 1) {
+				buf.writeByte(0);
+			}
+		}
+	}
+
+}

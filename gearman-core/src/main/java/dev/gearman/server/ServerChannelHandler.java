@@ -1,0 +1,97 @@
+package dev.gearman.server;
+
+import java.io.IOException;
+
+import dev.gearman.protocol.GearmanCodecException;
+import dev.gearman.protocol.Packet;
+import dev.gearman.protocol.PacketTooLargeException;
+import dev.gearman.server.engine.JobEngine;
+import dev.gearman.server.engine.Session;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last inbound handler of a server connection: hands decoded packets and admin lines to the engine, tells
+ * it when the connection ends, and turns codec failures into one log line and a closed connection.
+ */
+final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerChannelHandler.class);
+
+	private final JobEngine engine;
+
+	private final long maxPendingWrite;
+
+	private ChannelTransport transport;
+
+	private Session session;
+
+	ServerChannelHandler(JobEngine engine, long maxPendingWrite) {
+		this.engine = engine;
+		this.maxPendingWrite = maxPendingWrite;
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		this.transport = new ChannelTransport(ctx.channel(), this.maxPendingWrite);
+		this.session = this.engine.connect(this.transport);
+		ctx.fireChannelActive();
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		this.transport.commandQueued();
+		this.engine.receive(this.session, msg);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		if (this.session != null) {
+			this.engine.disconnect(this.session);
+		}
+		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		this.transport.updateAutoRead();
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof IdleStateEvent) {
+			logger.info("Closing idle connection from {}", this.transport.remoteHost());
+			ctx.close();
+			return;
+		}
+		ctx.fireUserEventTriggered(evt);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		String peer = (this.transport != null) ? this.transport.remoteHost() : String.valueOf(ctx.channel());
+		if (cause instanceof PacketTooLargeException tooLarge) {
+			logger.warn("Closing connection from {}: packet too large, {}", peer, tooLarge.getMessage());
+			ctx.writeAndFlush(Packet.error("ARGUMENT_TOO_LARGE", "Packet too large: " + tooLarge.getMessage()))
+				.addListener(ChannelFutureListener.CLOSE);
+		}
+		else if (cause instanceof GearmanCodecException) {
+			logger.warn("Closing connection from {}: malformed packet, {}", peer, cause.getMessage());
+			ctx.close();
+		}
+		else if (cause instanceof IOException) {
+			logger.debug("Connection from {} failed: {}", peer, cause.toString());
+			ctx.close();
+		}
+		else {
+			logger.warn("Closing connection from {} after an unexpected error", peer, cause);
+			ctx.close();
+		}
+	}
+
+}

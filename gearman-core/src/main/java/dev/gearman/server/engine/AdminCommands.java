@@ -1,0 +1,236 @@
+package dev.gearman.server.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import dev.gearman.protocol.AdminReply;
+import dev.gearman.protocol.Packet;
+import dev.gearman.protocol.PacketType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin text protocol, byte for byte as gearmand answers it, line endings included: lists end in
+ * {@code ".\n"}, {@code OK value} replies in {@code \n}, bare {@code OK} and {@code ERR} replies in {@code \r\n}.
+ * Where gearmand has a quirk this class does the sane thing, as noted per command. Engine-thread only.
+ */
+final class AdminCommands {
+
+	private static final Logger logger = LoggerFactory.getLogger(AdminCommands.class);
+
+	private static final String OK = "OK\r\n";
+
+	private static final Comparator<FunctionQueue> BY_NAME = Comparator.comparing((FunctionQueue f) -> f.name);
+
+	private final EngineState state;
+
+	private final JobDispatcher dispatcher;
+
+	AdminCommands(EngineState state, JobDispatcher dispatcher) {
+		this.state = state;
+		this.dispatcher = dispatcher;
+	}
+
+	void handle(Session session, String line) {
+		String[] tokens = line.trim().isEmpty() ? new String[] { "" } : line.trim().split(" +");
+		this.state.send(session, new AdminReply(reply(tokens)));
+	}
+
+	private String reply(String[] tokens) {
+		String command = tokens[0].toLowerCase(Locale.ROOT);
+		switch (command) {
+			case "status":
+				return status();
+			case "prioritystatus":
+				return priorityStatus();
+			case "workers":
+				return workers();
+			case "maxqueue":
+				return maxQueue(tokens);
+			case "show":
+				if (tokens.length == 2 && tokens[1].equalsIgnoreCase("jobs")) {
+					return showJobs();
+				}
+				if (tokens.length == 3 && tokens[1].equalsIgnoreCase("unique") && tokens[2].equalsIgnoreCase("jobs")) {
+					return showUniqueJobs();
+				}
+				return "ERR UNKNOWN_SHOW_ARGUMENTS\r\n";
+			case "cancel":
+				if (tokens.length == 3 && tokens[1].equalsIgnoreCase("job")) {
+					return cancel(tokens[2]);
+				}
+				return (tokens.length == 3) ? "ERR UNKNOWN_ERROR\r\n" : unknown(tokens[0]);
+			case "create":
+				return (tokens.length == 3 && tokens[1].equalsIgnoreCase("function")) ? createFunction(tokens[2])
+						: invalidArguments("create");
+			case "drop":
+				return (tokens.length == 3 && tokens[1].equalsIgnoreCase("function")) ? dropFunction(tokens[2])
+						: invalidArguments("drop");
+			case "getpid":
+				return "OK " + ProcessHandle.current().pid() + "\n";
+			case "verbose":
+				return "OK " + verbosity() + "\n";
+			case "version":
+				return "OK " + this.state.version + "\n";
+			default:
+				return unknown(tokens[0]);
+		}
+	}
+
+	private static String unknown(String word) {
+		return "ERR UNKNOWN_COMMAND Unknown+server+command" + word + "\r\n";
+	}
+
+	private static String invalidArguments(String command) {
+		return "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+" + command + "\r\n";
+	}
+
+	private List<FunctionQueue> sortedFunctions() {
+		List<FunctionQueue> functions = new ArrayList<>(this.state.functions.values());
+		functions.sort(BY_NAME);
+		return functions;
+	}
+
+	/** {@code name\tTOTAL\tRUNNING\tWORKERS}; TOTAL counts queued, scheduled and running jobs. */
+	private String status() {
+		StringBuilder sb = new StringBuilder();
+		for (FunctionQueue f : sortedFunctions()) {
+			sb.append(f.name).append('\t').append(f.total()).append('\t').append(f.running).append('\t')
+				.append(f.workers.size()).append('\n');
+		}
+		return sb.append(".\n").toString();
+	}
+
+	/** {@code name\tHIGH\tNORMAL\tLOW\tWORKERS}, counting jobs that wait; scheduled epoch jobs count as NORMAL. */
+	private String priorityStatus() {
+		StringBuilder sb = new StringBuilder();
+		for (FunctionQueue f : sortedFunctions()) {
+			sb.append(f.name).append('\t').append(f.queued(Priority.HIGH)).append('\t')
+				.append(f.queued(Priority.NORMAL) + f.scheduled).append('\t').append(f.queued(Priority.LOW))
+				.append('\t').append(f.workers.size()).append('\n');
+		}
+		return sb.append(".\n").toString();
+	}
+
+	/** {@code ID IP CLIENT-ID : f1 f2}; the connection id stands in for gearmand's file descriptor. */
+	private String workers() {
+		StringBuilder sb = new StringBuilder();
+		for (Session session : this.state.sessions) {
+			sb.append(session.id).append(' ').append(session.remoteHost()).append(' ').append(session.clientId)
+				.append(" :");
+			for (FunctionQueue f : session.abilities.keySet()) {
+				sb.append(' ').append(f.name);
+			}
+			sb.append('\n');
+		}
+		return sb.append(".\n").toString();
+	}
+
+	/**
+	 * {@code maxqueue FN [N | HIGH NORMAL [LOW]]}. Unlike gearmand, an unknown function is created so that its
+	 * limit holds from its first job on.
+	 */
+	private String maxQueue(String[] tokens) {
+		if (tokens.length < 2) {
+			return invalidArguments("maxqueue");
+		}
+		int[] limits = new int[3];
+		try {
+			if (tokens.length == 3) {
+				int all = Math.max(0, Integer.parseInt(tokens[2]));
+				limits = new int[] { all, all, all };
+			}
+			else if (tokens.length >= 4) {
+				for (int i = 2; i < tokens.length && i < 5; i++) {
+					limits[i - 2] = Math.max(0, Integer.parseInt(tokens[i]));
+				}
+			}
+		}
+		catch (NumberFormatException ex) {
+			return invalidArguments("maxqueue");
+		}
+		FunctionQueue function = this.state.function(tokens[1]);
+		System.arraycopy(limits, 0, function.maxQueue, 0, 3);
+		return OK;
+	}
+
+	/** {@code HANDLE\tRETRIES\tIGNORE\tPERSISTED}. */
+	private String showJobs() {
+		StringBuilder sb = new StringBuilder();
+		for (Job job : this.state.jobs.values()) {
+			sb.append(job.handle).append('\t').append(job.retries).append('\t').append(job.abandoned ? 1 : 0)
+				.append('\t').append(job.persisted ? 1 : 0).append('\n');
+		}
+		return sb.append(".\n").toString();
+	}
+
+	private String showUniqueJobs() {
+		StringBuilder sb = new StringBuilder();
+		for (Job job : this.state.jobs.values()) {
+			sb.append(job.unique).append('\n');
+		}
+		return sb.append(".\n").toString();
+	}
+
+	/**
+	 * Fails the job for its waiting clients and removes it. A queued job goes at once (gearmand leaves it in
+	 * {@code status} until a worker polls); a running one finishes on its worker with its results dropped.
+	 */
+	private String cancel(String handle) {
+		Job job = this.state.job(handle);
+		if (job == null) {
+			return "ERR UNKNOWN_JOB\r\n";
+		}
+		this.state.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
+		for (Session client : job.clients) {
+			client.attached.remove(job);
+		}
+		job.clients.clear();
+		job.abandoned = true;
+		if (job.state == JobState.QUEUED || job.state == JobState.SCHEDULED) {
+			this.dispatcher.unqueue(job);
+			this.state.release(job);
+		}
+		else if (job.persisted) {
+			job.persisted = false;
+			this.state.store.remove(job.function.name, job.unique);
+		}
+		logger.info("Job {} of function '{}' cancelled by admin command", job.handle, job.function.name);
+		return OK;
+	}
+
+	private String createFunction(String name) {
+		this.state.function(name);
+		return OK;
+	}
+
+	/** Refuses while the function has workers or jobs of any kind, so that no job is left dangling. */
+	private String dropFunction(String name) {
+		FunctionQueue function = this.state.existingFunction(name);
+		if (function == null) {
+			return "ERR function not found\r\n";
+		}
+		if (!function.workers.isEmpty() || function.running > 0) {
+			return "ERR there are still connected workers or executing clients\r\n";
+		}
+		if (function.total() > 0) {
+			return "ERR there are still queued jobs\r\n";
+		}
+		this.state.functions.remove(name);
+		return OK;
+	}
+
+	private static String verbosity() {
+		Logger engine = LoggerFactory.getLogger("dev.gearman.server");
+		if (engine.isDebugEnabled()) {
+			return "DEBUG";
+		}
+		if (engine.isInfoEnabled()) {
+			return "INFO";
+		}
+		return engine.isWarnEnabled() ? "WARNING" : "ERROR";
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.gearman.server.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One job and everything the engine tracks about it. Engine-thread only. The {@code prev}/{@code next} links
+ * make it a node of its function's {@link JobList}, so a job leaves a queue in O(1) when it is cancelled or
+ * abandoned.
+ */
+final class Job {
+
+	final long sequence;
+
+	final String handle;
+
+	final FunctionQueue function;
+
+	final String unique;
+
+	final byte[] data;
+
+	final Priority priority;
+
+	final boolean background;
+
+	/** Seconds since the epoch before which the job must not run; 0 = now. */
+	final long whenToRun;
+
+	final @Nullable String reducer;
+
+	JobState state = JobState.STORING;
+
+	@Nullable Session worker;
+
+	EngineLoop.@Nullable Timeout timeout;
+
+	int retries;
+
+	String numerator = "0";
+
+	String denominator = "0";
+
+	/** Foreground clients waiting for the job's WORK_* packets. */
+	final List<Session> clients = new ArrayList<>(1);
+
+	/** Sessions that submitted or coalesced onto the job while it was being stored, waiting for JOB_CREATED. */
+	@Nullable List<Session.Reply> pendingCreated;
+
+	/** A foreground job whose clients all left while it ran, or a cancelled running job: results are dropped. */
+	boolean abandoned;
+
+	boolean persisted;
+
+	long enqueuedNanos;
+
+	@Nullable Job prev;
+
+	@Nullable Job next;
+
+	Job(long sequence, String handle, FunctionQueue function, String unique, byte[] data, Priority priority,
+			boolean background, long whenToRun, @Nullable String reducer) {
+		this.sequence = sequence;
+		this.handle = handle;
+		this.function = function;
+		this.unique = unique;
+		this.data = data;
+		this.priority = priority;
+		this.background = background;
+		this.whenToRun = whenToRun;
+		this.reducer = reducer;
+	}
+
+	long dueMillis() {
+		return this.whenToRun * 1000;
+	}
+
+	@Override
+	public String toString() {
+		return this.handle + "(" + this.function.name + ", " + this.state + ")";
+	}
+
+}

@@ -1,0 +1,264 @@
+package dev.gearman.server.engine;
+
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import dev.gearman.protocol.AdminRequest;
+import dev.gearman.protocol.Magic;
+import dev.gearman.protocol.Packet;
+import dev.gearman.protocol.PacketType;
+import dev.gearman.server.GearmanServerSettings;
+import dev.gearman.server.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job server engine. Network threads call {@link #connect}, {@link #receive} and {@link #disconnect}; every
+ * command then runs on the engine's own thread, in arrival order per connection, against state no other thread
+ * touches.
+ */
+public final class JobEngine implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobEngine.class);
+
+	private final EngineLoop loop;
+
+	private final EngineState state;
+
+	private final JobDispatcher dispatcher;
+
+	private final Submissions submissions;
+
+	private final WorkResults results;
+
+	private final AdminCommands admin;
+
+	private final AtomicLong sessionIds = new AtomicLong();
+
+	/**
+	 * Creates an engine and starts its thread.
+	 * @param settings the server settings
+	 * @param store where background jobs are kept
+	 */
+	public JobEngine(GearmanServerSettings settings, JobStore store) {
+		this.loop = new EngineLoop("gearman-engine");
+		this.state = new EngineState(this.loop, store, settings);
+		this.dispatcher = new JobDispatcher(this.state);
+		this.submissions = new Submissions(this.state, this.dispatcher);
+		this.results = new WorkResults(this.state, this.dispatcher);
+		this.admin = new AdminCommands(this.state, this.dispatcher);
+		this.loop.addBatchHook(this.state::flush);
+	}
+
+	/**
+	 * Registers a new connection. Thread-safe.
+	 * @param transport how replies reach the peer
+	 * @return the session to pass to {@link #receive}
+	 */
+	public Session connect(SessionTransport transport) {
+		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.state.exceptionsByDefault);
+		this.loop.execute(() -> this.state.sessions.add(session));
+		return session;
+	}
+
+	/**
+	 * Hands a decoded message to the engine. Thread-safe; messages of one connection are handled in order.
+	 * @param session the connection's session
+	 * @param message a {@link Packet} or an {@link AdminRequest}
+	 */
+	public void receive(Session session, Object message) {
+		this.loop.execute(() -> {
+			try {
+				if (!session.closed) {
+					handle(session, message);
+				}
+			}
+			finally {
+				session.commandDone();
+			}
+		});
+	}
+
+	/**
+	 * Tells the engine a connection is gone: its foreground jobs are detached, the jobs it ran are requeued.
+	 * Thread-safe.
+	 * @param session the connection's session
+	 */
+	public void disconnect(Session session) {
+		this.loop.execute(() -> disconnected(session));
+	}
+
+	/**
+	 * Replays stored jobs; call before the listener opens.
+	 * @return the number of jobs replayed
+	 */
+	public long replay() {
+		return call((state) -> {
+			long[] count = new long[1];
+			state.store.replay((job) -> {
+				this.submissions.replay(job);
+				count[0]++;
+			});
+			return count[0];
+		}).join();
+	}
+
+	/**
+	 * Runs a read-only query against the engine state on the engine thread.
+	 * @param <T> the result type
+	 * @param query the query
+	 * @return the result
+	 */
+	<T> CompletableFuture<T> call(Function<EngineState, T> query) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		this.loop.execute(() -> {
+			try {
+				result.complete(query.apply(this.state));
+			}
+			catch (Throwable ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		return result;
+	}
+
+	/**
+	 * Takes a consistent snapshot of the engine's counters, for health checks, metrics and admin endpoints.
+	 * @return the snapshot, completed on the engine thread
+	 */
+	public CompletableFuture<EngineSnapshot> snapshot() {
+		return call(EngineSnapshot::of);
+	}
+
+	EngineLoop loop() {
+		return this.loop;
+	}
+
+	private void handle(Session session, Object message) {
+		if (message instanceof AdminRequest request) {
+			this.admin.handle(session, request.line());
+			return;
+		}
+		Packet packet = (Packet) message;
+		if (packet.magic() != Magic.REQ) {
+			this.state.send(session, Packet.error("INVALID_MAGIC", "Request magic expected"));
+			return;
+		}
+		switch (packet.type()) {
+			case SUBMIT_JOB, SUBMIT_JOB_BG, SUBMIT_JOB_HIGH, SUBMIT_JOB_HIGH_BG, SUBMIT_JOB_LOW, SUBMIT_JOB_LOW_BG,
+					SUBMIT_JOB_EPOCH, SUBMIT_REDUCE_JOB, SUBMIT_REDUCE_JOB_BACKGROUND ->
+				this.submissions.submit(session, packet);
+			case GRAB_JOB, GRAB_JOB_UNIQ, GRAB_JOB_ALL -> this.dispatcher.grab(session, packet.type());
+			case PRE_SLEEP -> this.dispatcher.preSleep(session);
+			case WORK_STATUS, WORK_DATA, WORK_WARNING, WORK_COMPLETE, WORK_FAIL, WORK_EXCEPTION ->
+				this.results.handle(session, packet);
+			case CAN_DO -> this.dispatcher.canDo(session, packet.arg(0), 0);
+			case CAN_DO_TIMEOUT -> canDoTimeout(session, packet);
+			case CANT_DO -> this.dispatcher.cantDo(session, packet.arg(0));
+			case RESET_ABILITIES -> this.dispatcher.resetAbilities(session);
+			case GET_STATUS -> getStatus(session, packet.arg(0));
+			case GET_STATUS_UNIQUE -> getStatusUnique(session, packet.arg(0));
+			case ECHO_REQ -> this.state.send(session, Packet.responseWithData(PacketType.ECHO_RES, packet.data()));
+			case OPTION_REQ -> option(session, packet.arg(0));
+			case SET_CLIENT_ID -> session.clientId = clientId(packet.arg(0));
+			default -> this.state.send(session, Packet.error("INVALID_COMMAND", "Command not expected"));
+		}
+	}
+
+	private void canDoTimeout(Session worker, Packet packet) {
+		long timeout;
+		try {
+			timeout = Long.parseLong(packet.arg(1).trim());
+		}
+		catch (NumberFormatException ex) {
+			this.state.send(worker, Packet.error("INVALID_ARGUMENT", "Timeout is not a decimal number"));
+			return;
+		}
+		// zero or negative means no limit, as in gearmand; the value is in milliseconds, without gearmand's 1 s floor
+		this.dispatcher.canDo(worker, packet.arg(0), Math.max(0, timeout));
+	}
+
+	private void getStatus(Session client, String handle) {
+		Job job = this.state.job(handle);
+		if (job == null) {
+			this.state.reply(client, PacketType.STATUS_RES, handle, "0", "0", "0", "0");
+			return;
+		}
+		this.state.reply(client, PacketType.STATUS_RES, handle, "1", running(job), job.numerator, job.denominator);
+	}
+
+	private void getStatusUnique(Session client, String unique) {
+		for (FunctionQueue function : this.state.functions.values()) {
+			Job job = function.byUnique.get(unique);
+			if (job != null) {
+				this.state.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "1", running(job), job.numerator,
+						job.denominator, Integer.toString(job.clients.size()));
+				return;
+			}
+		}
+		this.state.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "0", "0", "0", "0", "0");
+	}
+
+	private static String running(Job job) {
+		return (job.state == JobState.RUNNING) ? "1" : "0";
+	}
+
+	private void option(Session session, String name) {
+		if (name.toLowerCase(Locale.ROOT).equals("exceptions")) {
+			session.exceptions = true;
+			this.state.reply(session, PacketType.OPTION_RES, name);
+		}
+		else {
+			this.state.send(session, Packet.error("UNKNOWN_OPTION", "Server does not recognize given option"));
+		}
+	}
+
+	private static String clientId(String id) {
+		// the id is shown as one token of the 'workers' line: no whitespace, bounded length
+		String token = id.isBlank() ? "-" : id.replaceAll("\\s", "_");
+		return (token.length() > 128) ? token.substring(0, 128) : token;
+	}
+
+	private void disconnected(Session session) {
+		if (session.closed) {
+			return;
+		}
+		session.closed = true;
+		this.state.sessions.remove(session);
+		for (Job job : new ArrayList<>(session.attached)) {
+			job.clients.remove(session);
+			if (job.clients.isEmpty() && !job.background) {
+				abandon(job);
+			}
+		}
+		session.attached.clear();
+		this.dispatcher.resetAbilities(session);
+		logger.debug("{} disconnected", session);
+	}
+
+	/**
+	 * The last client of a foreground job left: a queued job is dropped at once, a running one finishes and its
+	 * result is discarded. A background job a foreground client had coalesced onto stays (gearmand drops it).
+	 */
+	private void abandon(Job job) {
+		job.abandoned = true;
+		if (job.state == JobState.QUEUED || job.state == JobState.SCHEDULED) {
+			this.dispatcher.unqueue(job);
+			this.state.release(job);
+		}
+	}
+
+	/**
+	 * Stops the engine thread after the commands already queued.
+	 */
+	@Override
+	public void close() {
+		if (!this.loop.shutdown(5000)) {
+			logger.warn("Engine thread did not stop within 5 s");
+		}
+	}
+
+}

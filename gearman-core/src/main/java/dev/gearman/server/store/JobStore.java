@@ -1,0 +1,55 @@
+package dev.gearman.server.store;
+
+import java.util.function.Consumer;
+
+/**
+ * Where background jobs are kept so that they survive a restart.
+ * <p>
+ * The engine calls {@link #add} and {@link #remove} on its own thread and must never block there, so both are
+ * asynchronous: an implementation queues the work and does it on threads of its own, which lets a durable store
+ * group many inserts from many connections into one transaction. The engine sends JOB_CREATED for a background
+ * job only after {@link #add}'s callback reported success; on failure the client gets ERROR QUEUE_ERROR and the
+ * job does not exist. Rows are keyed by (function, unique).
+ */
+public interface JobStore extends AutoCloseable {
+
+	/**
+	 * Whether jobs outlive the process. If not, the engine skips the store for speed.
+	 * @return {@code true} for a durable store
+	 */
+	boolean isDurable();
+
+	/**
+	 * Stores a job. The callback runs exactly once, on any thread, after the job is durable or the store failed.
+	 * @param job the job
+	 * @param callback receives {@code null} on success or the failure
+	 */
+	void add(StoredJob job, Consumer<Throwable> callback);
+
+	/**
+	 * Forgets a finished job. Removal may be batched; a failure is logged by the store and the row is replayed
+	 * (run again) after a restart, which is the at-least-once contract.
+	 * @param function the function name
+	 * @param unique the unique id
+	 */
+	void remove(String function, String unique);
+
+	/**
+	 * Reads every stored job, ordered by sequence, before the engine serves.
+	 * @param sink receives each job
+	 */
+	void replay(Consumer<StoredJob> sink);
+
+	/**
+	 * Whether the store can currently take writes.
+	 * @return {@code true} if healthy
+	 */
+	default boolean isAvailable() {
+		return true;
+	}
+
+	@Override
+	default void close() {
+	}
+
+}

@@ -1,0 +1,197 @@
+package dev.gearman.spring.boot.autoconfigure.server;
+
+import java.time.Duration;
+
+import dev.gearman.protocol.GearmanConstants;
+import dev.gearman.server.GearmanServerSettings;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the in-process Gearman job server.
+ */
+@ConfigurationProperties("gearman.server")
+public class GearmanServerProperties {
+
+	/**
+	 * Whether to run a Gearman job server in this application.
+	 */
+	private boolean enabled;
+
+	/**
+	 * Address to bind. Loopback by default; 0.0.0.0 for all interfaces.
+	 */
+	private String address = "127.0.0.1";
+
+	/**
+	 * TCP port. 0 picks a free port, published as 'local.gearman.port'.
+	 */
+	private int port = GearmanConstants.DEFAULT_PORT;
+
+	/**
+	 * Prefix of job handles, which read 'prefix:n'. Defaults to 'H:' and the host name, as gearmand.
+	 */
+	private @Nullable String handlePrefix;
+
+	/**
+	 * Attempts a job gets when its worker dies, times out or gives it back, before it is failed. 0 = unlimited.
+	 */
+	private int retryLimit;
+
+	/**
+	 * Largest number of sleeping workers woken per queued job. 0 = all.
+	 */
+	private int workerWakeup;
+
+	/**
+	 * Largest accepted packet payload; larger packets are refused with an ERROR and the connection is closed.
+	 * At most 4 GiB - 1.
+	 */
+	private DataSize maxPacketSize = DataSize.ofBytes(GearmanConstants.DEFAULT_MAX_PACKET_SIZE);
+
+	/**
+	 * Largest number of simultaneous connections. 0 = unlimited.
+	 */
+	private int maxConnections = 10_000;
+
+	/**
+	 * Close connections that send nothing for this long. Zero = never.
+	 */
+	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * Whether every connection starts with the 'exceptions' option on, as gearmand's --exceptions.
+	 */
+	private boolean exceptions;
+
+	/**
+	 * Queue limit per priority for every function when first seen. 0 = unlimited. The admin command 'maxqueue'
+	 * changes it per function.
+	 */
+	private int defaultMaxQueue;
+
+	/**
+	 * Number of network I/O threads. 0 = twice the number of CPUs.
+	 */
+	private int ioThreads;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getAddress() {
+		return this.address;
+	}
+
+	public void setAddress(String address) {
+		this.address = address;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public @Nullable String getHandlePrefix() {
+		return this.handlePrefix;
+	}
+
+	public void setHandlePrefix(@Nullable String handlePrefix) {
+		this.handlePrefix = handlePrefix;
+	}
+
+	public int getRetryLimit() {
+		return this.retryLimit;
+	}
+
+	public void setRetryLimit(int retryLimit) {
+		this.retryLimit = retryLimit;
+	}
+
+	public int getWorkerWakeup() {
+		return this.workerWakeup;
+	}
+
+	public void setWorkerWakeup(int workerWakeup) {
+		this.workerWakeup = workerWakeup;
+	}
+
+	public DataSize getMaxPacketSize() {
+		return this.maxPacketSize;
+	}
+
+	public void setMaxPacketSize(DataSize maxPacketSize) {
+		this.maxPacketSize = maxPacketSize;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public boolean isExceptions() {
+		return this.exceptions;
+	}
+
+	public void setExceptions(boolean exceptions) {
+		this.exceptions = exceptions;
+	}
+
+	public int getDefaultMaxQueue() {
+		return this.defaultMaxQueue;
+	}
+
+	public void setDefaultMaxQueue(int defaultMaxQueue) {
+		this.defaultMaxQueue = defaultMaxQueue;
+	}
+
+	public int getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(int ioThreads) {
+		this.ioThreads = ioThreads;
+	}
+
+	/**
+	 * Converts these properties to the core library's settings, validating each value.
+	 * @return the settings
+	 */
+	public GearmanServerSettings toSettings() {
+		GearmanServerSettings settings = new GearmanServerSettings();
+		settings.setAddress(this.address);
+		settings.setPort(this.port);
+		if (this.handlePrefix != null && !this.handlePrefix.isEmpty()) {
+			settings.setHandlePrefix(this.handlePrefix);
+		}
+		settings.setRetryLimit(this.retryLimit);
+		settings.setWorkerWakeup(this.workerWakeup);
+		settings.setMaxPacketSize(this.maxPacketSize.toBytes());
+		settings.setMaxConnections(this.maxConnections);
+		settings.setIdleTimeout(this.idleTimeout);
+		settings.setExceptions(this.exceptions);
+		settings.setDefaultMaxQueue(this.defaultMaxQueue);
+		settings.setIoThreads(this.ioThreads);
+		return settings;
+	}
+
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh Debian machine (root, JDK 17, Maven):
+#  1. installs the real Gearman peers the tests drive (gearmand, gearman/gearadmin CLIs, PHP's gearman extension);
+#  2. runs the Maven build with all unit, engine and interop tests (mvn verify);
+#  3. starts the server app jar on a free loopback port and runs the shared black-box conformance suite
+#     (../shared/tools/conformance) against it, which must end in "N passed, 0 failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+need_packages() {
+  local missing=""
+  command -v gearmand >/dev/null 2>&1 || [ -x /usr/sbin/gearmand ] || missing="$missing gearman-job-server"
+  command -v gearman >/dev/null 2>&1 || missing="$missing gearman-tools"
+  command -v gearadmin >/dev/null 2>&1 || missing="$missing gearman-tools"
+  command -v php >/dev/null 2>&1 || missing="$missing php-cli"
+  php -r 'exit(class_exists("GearmanClient") ? 0 : 1);' 2>/dev/null || missing="$missing php-gearman"
+  [ -f /usr/include/libgearman-1.0/gearman.h ] || missing="$missing libgearman-dev"
+  command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+  echo "$missing"
+}
+
+missing=$(need_packages)
+if [ -n "$missing" ]; then
+  echo "== installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# Debian starts no service at install time here, but make sure a packaged gearmand is not holding port 4730.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop gearman-job-server >/dev/null 2>&1 || true; fi
+
+echo "== mvn verify"
+mvn -B -ntp verify
+
+echo "== conformance suite against the server app"
+SHARED="$ROOT/../shared/tools/conformance/run"
+if [ ! -x "$SHARED" ]; then
+  echo "conformance suite not found at $SHARED" >&2
+  exit 1
+fi
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+LOG=$(mktemp)
+java -jar gearman-server-app/target/gearman-server-app.jar --gearman.server.address=127.0.0.1 \
+  --gearman.server.port="$PORT" >"$LOG" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if grep -q "listening on" "$LOG"; then break; fi
+  if ! kill -0 $APP 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
+  sleep 0.25
+done
+"$SHARED" 127.0.0.1 "$PORT"
