@@ -1,0 +1,254 @@
+package dev.gearman.connection;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.gearman.protocol.GearmanDecoder;
+import dev.gearman.protocol.GearmanEncoder;
+import dev.gearman.protocol.Packet;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's or worker's connection to one job server, re-established in the background with capped
+ * exponential backoff and jitter after it fails. While a server is down, {@link #connect()} fails at once, so a
+ * caller can move on to the next server instead of waiting.
+ * <p>
+ * Subclasses get the packets of the connection on its event loop, which is also where they keep their
+ * per-connection state.
+ */
+public abstract class ManagedConnection {
+
+	private static final Logger logger = LoggerFactory.getLogger(ManagedConnection.class);
+
+	protected final ServerAddress address;
+
+	private final Bootstrap bootstrap;
+
+	private final Backoff backoff;
+
+	private @Nullable Channel channel;
+
+	private @Nullable CompletableFuture<Channel> connecting;
+
+	private long downUntilNanos;
+
+	private boolean reconnectScheduled;
+
+	private volatile boolean closed;
+
+	private volatile boolean wasConnected;
+
+	/**
+	 * Creates a connection; nothing is connected until {@link #connect()}.
+	 * @param address the job server
+	 * @param transport the event loops
+	 * @param settings connect timeout, backoff and packet size limit
+	 */
+	protected ManagedConnection(ServerAddress address, Transport transport, ConnectionSettings settings) {
+		this.address = address;
+		this.backoff = new Backoff(settings.reconnectInitial(), settings.reconnectMax());
+		long maxPacketSize = settings.maxPacketSize();
+		this.bootstrap = new Bootstrap().group(transport.group())
+			.channel(transport.channelType())
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.SO_KEEPALIVE, true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+			.handler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel ch) {
+					ch.pipeline()
+						.addLast(new GearmanDecoder(maxPacketSize, false))
+						.addLast(GearmanEncoder.INSTANCE)
+						.addLast(new Handler());
+				}
+			});
+	}
+
+	/**
+	 * The server this connection is for.
+	 * @return the address
+	 */
+	public ServerAddress address() {
+		return this.address;
+	}
+
+	/**
+	 * Whether the connection is up.
+	 * @return {@code true} if connected
+	 */
+	public synchronized boolean isConnected() {
+		return this.channel != null && this.channel.isActive();
+	}
+
+	/**
+	 * The connected channel, or a connection attempt. Fails at once while the server is in its backoff window
+	 * after a failure.
+	 * @return the channel, once connected and set up by {@link #onConnected}
+	 */
+	public synchronized CompletableFuture<Channel> connect() {
+		if (this.closed) {
+			return CompletableFuture.failedFuture(new GearmanConnectionException("connection to " + this.address
+					+ " is closed"));
+		}
+		if (this.channel != null && this.channel.isActive()) {
+			return CompletableFuture.completedFuture(this.channel);
+		}
+		if (this.connecting != null) {
+			return this.connecting;
+		}
+		long wait = this.downUntilNanos - System.nanoTime();
+		if (wait > 0) {
+			return CompletableFuture.failedFuture(new GearmanConnectionException("job server " + this.address
+					+ " is down; next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
+		}
+		CompletableFuture<Channel> attempt = new CompletableFuture<>();
+		this.connecting = attempt;
+		this.bootstrap.connect(this.address.host(), this.address.port())
+			.addListener((ChannelFuture future) -> connected(future, attempt));
+		return attempt;
+	}
+
+	private void connected(ChannelFuture future, CompletableFuture<Channel> attempt) {
+		if (!future.isSuccess()) {
+			synchronized (this) {
+				this.connecting = null;
+				this.downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.backoff.nextDelayMillis());
+			}
+			if (this.wasConnected) {
+				logger.debug("Reconnecting to {} failed: {}", this.address, future.cause().toString());
+			}
+			attempt.completeExceptionally(new GearmanConnectionException(
+					"cannot connect to job server " + this.address + ": " + future.cause().getMessage(),
+					future.cause()));
+			scheduleReconnect();
+			return;
+		}
+		Channel ch = future.channel();
+		synchronized (this) {
+			this.connecting = null;
+			if (this.closed) {
+				ch.close();
+				attempt.completeExceptionally(new GearmanConnectionException("connection to " + this.address
+						+ " is closed"));
+				return;
+			}
+			this.channel = ch;
+		}
+		this.backoff.reset();
+		if (this.wasConnected) {
+			logger.info("Reconnected to job server {}", this.address);
+		}
+		this.wasConnected = true;
+		ch.eventLoop().execute(() -> {
+			onConnected(ch);
+			attempt.complete(ch);
+		});
+	}
+
+	private void scheduleReconnect() {
+		long delay;
+		synchronized (this) {
+			if (this.closed || this.reconnectScheduled || !reconnectInBackground()) {
+				return;
+			}
+			this.reconnectScheduled = true;
+			delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.downUntilNanos - System.nanoTime()));
+		}
+		this.bootstrap.config().group().schedule(() -> {
+			synchronized (this) {
+				this.reconnectScheduled = false;
+			}
+			connect();
+		}, delay, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Whether to reconnect in the background after a failure, or only when {@link #connect()} is called.
+	 * @return {@code true} to keep the connection up
+	 */
+	protected abstract boolean reconnectInBackground();
+
+	/**
+	 * Called on the event loop when the connection is up, before {@link #connect()}'s future completes: the place
+	 * to send registration packets so they precede everything else.
+	 * @param channel the new channel
+	 */
+	protected abstract void onConnected(Channel channel);
+
+	/**
+	 * Called on the event loop for every packet received.
+	 * @param channel the channel
+	 * @param packet the packet
+	 */
+	protected abstract void onPacket(Channel channel, Packet packet);
+
+	/**
+	 * Called on the event loop when an established connection is lost.
+	 * @param channel the lost channel
+	 */
+	protected abstract void onDisconnected(Channel channel);
+
+	/**
+	 * Closes the connection for good.
+	 * @param timeout how long to wait for the close
+	 */
+	public void close(Duration timeout) {
+		Channel ch;
+		synchronized (this) {
+			this.closed = true;
+			ch = this.channel;
+			this.channel = null;
+		}
+		if (ch != null) {
+			ch.close().awaitUninterruptibly(timeout.toMillis());
+		}
+	}
+
+	protected boolean isClosed() {
+		return this.closed;
+	}
+
+	private final class Handler extends SimpleChannelInboundHandler<Packet> {
+
+		@Override
+		protected void channelRead0(ChannelHandlerContext ctx, Packet packet) {
+			onPacket(ctx.channel(), packet);
+		}
+
+		@Override
+		public void channelInactive(ChannelHandlerContext ctx) {
+			long delay = ManagedConnection.this.backoff.nextDelayMillis();
+			synchronized (ManagedConnection.this) {
+				if (ManagedConnection.this.channel == ctx.channel()) {
+					ManagedConnection.this.channel = null;
+				}
+				ManagedConnection.this.downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+			}
+			if (!isClosed()) {
+				logger.warn("Lost connection to job server {}; reconnecting in {} ms", ManagedConnection.this.address,
+						delay);
+			}
+			onDisconnected(ctx.channel());
+			scheduleReconnect();
+			ctx.fireChannelInactive();
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			logger.warn("Closing connection to job server {}: {}", ManagedConnection.this.address, cause.toString());
+			ctx.close();
+		}
+
+	}
+
+}

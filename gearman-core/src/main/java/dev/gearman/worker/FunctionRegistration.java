@@ -1,0 +1,41 @@
+package dev.gearman.worker;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A function a worker offers.
+ *
+ * @param name the function name
+ * @param handler the code
+ * @param concurrency most jobs of this function run at once; 0 = only the worker's overall limit
+ * @param timeout run-time limit the server enforces (CAN_DO_TIMEOUT): an overrunning job is given to another
+ * worker; {@code null} for none
+ */
+public record FunctionRegistration(String name, GearmanFunction handler, int concurrency,
+		@Nullable Duration timeout) {
+
+	/**
+	 * Validates the registration.
+	 */
+	public FunctionRegistration {
+		if (name.isEmpty() || name.indexOf('\0') >= 0) {
+			throw new IllegalArgumentException("name: '" + name + "' (expected: non-empty, no NUL)");
+		}
+		if (concurrency < 0) {
+			throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: >= 0)");
+		}
+	}
+
+	/**
+	 * A registration with no per-function limit and no timeout.
+	 * @param name the function name
+	 * @param handler the code
+	 * @return the registration
+	 */
+	public static FunctionRegistration of(String name, GearmanFunction handler) {
+		return new FunctionRegistration(name, handler, 0, null);
+	}
+
+}
