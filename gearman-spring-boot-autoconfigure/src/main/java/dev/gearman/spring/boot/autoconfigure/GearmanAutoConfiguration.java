@@ -1,0 +1,121 @@
+package dev.gearman.spring.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import dev.gearman.client.GearmanClient;
+import dev.gearman.client.GearmanClientSettings;
+import dev.gearman.connection.ConnectionSettings;
+import dev.gearman.connection.ServerAddress;
+import dev.gearman.server.GearmanServer;
+import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
+import dev.gearman.spring.core.GearmanFunctionAnnotationBeanPostProcessor;
+import dev.gearman.spring.core.GearmanPayloadConverter;
+import dev.gearman.spring.core.GearmanTemplate;
+import dev.gearman.spring.core.GearmanTemplateCustomizer;
+import dev.gearman.spring.core.GearmanWorkerRegistry;
+import dev.gearman.worker.GearmanWorkerSettings;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Auto-configures a {@link GearmanClient} with a {@link GearmanTemplate}, and turns {@code @GearmanFunction} bean
+ * methods into workers. Clients and workers connect to {@code gearman.servers}, or to the embedded server when
+ * {@code gearman.server.enabled=true} and no servers are set.
+ */
+@AutoConfiguration(after = GearmanServerAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(GearmanClient.class)
+@EnableConfigurationProperties(GearmanProperties.class)
+public final class GearmanAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	GearmanPayloadConverter gearmanPayloadConverter(GearmanProperties properties) {
+		return new GearmanPayloadConverter(null, properties.getCharset());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	GearmanClient gearmanClient(GearmanProperties properties, ObjectProvider<GearmanServer> embedded) {
+		GearmanClientSettings settings = new GearmanClientSettings(servers(properties, embedded),
+				connection(properties), properties.getClient().getTimeout(), properties.getClient().getId(), 1);
+		return new GearmanClient(settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GearmanTemplate gearmanTemplate(GearmanClient client, GearmanPayloadConverter converter,
+			ObjectProvider<GearmanTemplateCustomizer> customizers) {
+		GearmanTemplate template = new GearmanTemplate(client, converter);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
+		return template;
+	}
+
+	static List<ServerAddress> servers(GearmanProperties properties, ObjectProvider<GearmanServer> embedded) {
+		if (properties.getServers() != null && !properties.getServers().isEmpty()) {
+			return ServerAddress.parseAll(properties.getServers());
+		}
+		GearmanServer server = embedded.getIfAvailable();
+		if (server != null) {
+			return List.of(new ServerAddress("127.0.0.1", server.port()));
+		}
+		return List.of(ServerAddress.parse("127.0.0.1:4730"));
+	}
+
+	static ConnectionSettings connection(GearmanProperties properties) {
+		ConnectionSettings defaults = ConnectionSettings.DEFAULTS;
+		return new ConnectionSettings(properties.getConnectTimeout(), defaults.reconnectInitial(),
+				defaults.reconnectMax(), defaults.maxPacketSize());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JsonConverterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GearmanPayloadConverter gearmanPayloadConverter(GearmanProperties properties,
+				ObjectProvider<JsonMapper> jsonMapper) {
+			return new GearmanPayloadConverter(jsonMapper.getIfAvailable(JsonMapper::new), properties.getCharset());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "gearman.worker.enabled", matchIfMissing = true)
+	static class WorkerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GearmanWorkerRegistry gearmanWorkerRegistry(GearmanProperties properties,
+				ObjectProvider<GearmanServer> embedded, Environment environment) {
+			GearmanProperties.Worker worker = properties.getWorker();
+			GearmanWorkerSettings settings = new GearmanWorkerSettings(servers(properties, embedded),
+					connection(properties), worker.getId(), worker.getConcurrency(),
+					ConnectionSettings.DEFAULTS.maxPacketSize() - 1024);
+			Executor executor = Threading.VIRTUAL.isActive(environment)
+					? new VirtualThreadTaskExecutor("gearman-worker-") : null;
+			Duration shutdownTimeout = worker.getShutdownTimeout();
+			return new GearmanWorkerRegistry(settings, executor, shutdownTimeout);
+		}
+
+		@Bean(name = GearmanFunctionAnnotationBeanPostProcessor.BEAN_NAME)
+		static GearmanFunctionAnnotationBeanPostProcessor gearmanFunctionAnnotationBeanPostProcessor() {
+			return new GearmanFunctionAnnotationBeanPostProcessor();
+		}
+
+	}
+
+}

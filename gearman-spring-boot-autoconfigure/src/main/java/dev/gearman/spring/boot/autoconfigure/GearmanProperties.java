@@ -1,0 +1,161 @@
+package dev.gearman.spring.boot.autoconfigure;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of Gearman clients and workers.
+ */
+@ConfigurationProperties("gearman")
+public class GearmanProperties {
+
+	/**
+	 * Job servers as host:port. Defaults to the embedded server when gearman.server.enabled=true, otherwise
+	 * 127.0.0.1:4730.
+	 */
+	private @Nullable List<String> servers;
+
+	/**
+	 * Charset of String workloads and results.
+	 */
+	private Charset charset = StandardCharsets.UTF_8;
+
+	/**
+	 * TCP connect timeout.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	private final Client client = new Client();
+
+	private final Worker worker = new Worker();
+
+	public @Nullable List<String> getServers() {
+		return this.servers;
+	}
+
+	public void setServers(@Nullable List<String> servers) {
+		this.servers = servers;
+	}
+
+	public Charset getCharset() {
+		return this.charset;
+	}
+
+	public void setCharset(Charset charset) {
+		this.charset = charset;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Client getClient() {
+		return this.client;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	/**
+	 * Client settings.
+	 */
+	public static class Client {
+
+		/**
+		 * How long a call may take before it fails with a timeout exception.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * Id the client announces (SET_CLIENT_ID), shown by the admin command 'workers'.
+		 */
+		private @Nullable String id;
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public @Nullable String getId() {
+			return this.id;
+		}
+
+		public void setId(@Nullable String id) {
+			this.id = id;
+		}
+
+	}
+
+	/**
+	 * Worker settings.
+	 */
+	public static class Worker {
+
+		/**
+		 * Whether @GearmanFunction methods take jobs.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Id the worker announces (SET_CLIENT_ID), shown by the admin command 'workers'.
+		 */
+		private @Nullable String id;
+
+		/**
+		 * Most jobs run at once by this application, across functions.
+		 */
+		private int concurrency = 4;
+
+		/**
+		 * How long shutdown waits for jobs in flight to finish.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getId() {
+			return this.id;
+		}
+
+		public void setId(@Nullable String id) {
+			this.id = id;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+}

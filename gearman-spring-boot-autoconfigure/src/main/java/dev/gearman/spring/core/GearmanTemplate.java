@@ -1,0 +1,205 @@
+package dev.gearman.spring.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import dev.gearman.client.GearmanClient;
+import dev.gearman.client.JobHandle;
+import dev.gearman.client.JobListener;
+import dev.gearman.client.JobPriority;
+import dev.gearman.client.JobRequest;
+import dev.gearman.client.JobStatus;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Submits Gearman jobs from Spring code, synchronously or asynchronously, with payloads and results converted
+ * by a {@link GearmanPayloadConverter} ({@code byte[]}, {@code String}, or JSON). Synchronous calls wait at most
+ * the client's timeout ({@code gearman.client.timeout}) and throw the client's exceptions unwrapped
+ * ({@link dev.gearman.client.GearmanTimeoutException}, {@link dev.gearman.client.GearmanWorkerException}, …).
+ */
+public class GearmanTemplate {
+
+	private final GearmanClient client;
+
+	private final GearmanPayloadConverter converter;
+
+	/**
+	 * Creates a template.
+	 * @param client the client that talks to the job servers
+	 * @param converter payload conversion
+	 */
+	public GearmanTemplate(GearmanClient client, GearmanPayloadConverter converter) {
+		this.client = client;
+		this.converter = converter;
+	}
+
+	/**
+	 * The underlying client, for everything the template does not cover.
+	 * @return the client
+	 */
+	public GearmanClient client() {
+		return this.client;
+	}
+
+	/**
+	 * Calls a function and waits for its result.
+	 * @param function the function
+	 * @param payload the workload
+	 * @return the result bytes
+	 */
+	public byte[] call(String function, byte[] payload) {
+		return await(this.client.submit(JobRequest.of(function, payload)));
+	}
+
+	/**
+	 * Calls a function with a text workload and returns its result as text.
+	 * @param function the function
+	 * @param payload the workload
+	 * @return the result
+	 */
+	public String call(String function, String payload) {
+		return call(function, payload, String.class);
+	}
+
+	/**
+	 * Calls a function, converting the workload and the result.
+	 * @param <T> the result type
+	 * @param function the function
+	 * @param payload the workload: {@code byte[]}, {@code String} or an object written as JSON
+	 * @param resultType the result type
+	 * @return the result
+	 */
+	public <T> T call(String function, @Nullable Object payload, Class<T> resultType) {
+		return await(callAsync(function, payload, resultType));
+	}
+
+	/**
+	 * Calls a function with progress reporting.
+	 * @param <T> the result type
+	 * @param function the function
+	 * @param payload the workload
+	 * @param resultType the result type
+	 * @param listener receives WORK_DATA, WORK_WARNING and WORK_STATUS while the job runs
+	 * @return the result
+	 */
+	public <T> T call(String function, @Nullable Object payload, Class<T> resultType, JobListener listener) {
+		JobRequest request = request(function, payload).withListener(listener);
+		return await(this.client.submit(request).thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType)));
+	}
+
+	/**
+	 * Calls a function asynchronously.
+	 * @param <T> the result type
+	 * @param function the function
+	 * @param payload the workload
+	 * @param resultType the result type
+	 * @return the result, later
+	 */
+	public <T> CompletableFuture<T> callAsync(String function, @Nullable Object payload, Class<T> resultType) {
+		return this.client.submit(request(function, payload))
+			.thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType));
+	}
+
+	/**
+	 * Submits a prepared request asynchronously.
+	 * @param request the request
+	 * @return the result bytes, later
+	 */
+	public CompletableFuture<byte[]> callAsync(JobRequest request) {
+		return this.client.submit(request);
+	}
+
+	/**
+	 * Calls a function once per payload, all in parallel, and collects the results in order.
+	 * @param <T> the result type
+	 * @param function the function
+	 * @param payloads the workloads
+	 * @param resultType the result type
+	 * @return the results
+	 */
+	public <T> List<T> callAll(String function, List<?> payloads, Class<T> resultType) {
+		List<JobRequest> requests = new ArrayList<>(payloads.size());
+		for (Object payload : payloads) {
+			requests.add(request(function, payload));
+		}
+		List<byte[]> results = await(this.client.submitAll(requests));
+		List<T> converted = new ArrayList<>(results.size());
+		for (byte[] result : results) {
+			converted.add(this.converter.fromBytes(result, resultType));
+		}
+		return converted;
+	}
+
+	/**
+	 * Submits a background job at normal priority.
+	 * @param function the function
+	 * @param payload the workload
+	 * @return the job's handle
+	 */
+	public JobHandle submitBackground(String function, @Nullable Object payload) {
+		return submitBackground(function, payload, JobPriority.NORMAL, null, null);
+	}
+
+	/**
+	 * Submits a background job.
+	 * @param function the function
+	 * @param payload the workload
+	 * @param priority the priority
+	 * @param unique the unique id; {@code null} to generate one
+	 * @param runAt when the job becomes runnable; {@code null} for now
+	 * @return the job's handle
+	 */
+	public JobHandle submitBackground(String function, @Nullable Object payload, JobPriority priority,
+			@Nullable String unique, @Nullable Instant runAt) {
+		JobRequest request = request(function, payload).withPriority(priority).withUnique(unique).withRunAt(runAt);
+		return await(this.client.submitBackground(request));
+	}
+
+	/**
+	 * The status of a job.
+	 * @param job the job
+	 * @return its status
+	 */
+	public JobStatus status(JobHandle job) {
+		return await(this.client.getStatus(job));
+	}
+
+	/**
+	 * The status of a job by its unique id.
+	 * @param unique the unique id
+	 * @return its status
+	 */
+	public JobStatus statusByUnique(String unique) {
+		return await(this.client.getStatusByUnique(unique));
+	}
+
+	private JobRequest request(String function, @Nullable Object payload) {
+		return JobRequest.of(function, this.converter.toBytes(payload));
+	}
+
+	private static <T> T await(CompletableFuture<T> future) {
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CancellationException("interrupted while waiting for a Gearman job");
+		}
+		catch (ExecutionException | CompletionException ex) {
+			Throwable cause = ex.getCause();
+			while (cause instanceof CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(cause);
+		}
+	}
+
+}

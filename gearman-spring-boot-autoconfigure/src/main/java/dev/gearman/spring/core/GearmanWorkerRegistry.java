@@ -1,0 +1,127 @@
+package dev.gearman.spring.core;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import dev.gearman.worker.GearmanWorker;
+import dev.gearman.worker.GearmanWorkerSettings;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Holds the {@code @GearmanFunction} endpoints and runs them on one {@link GearmanWorker}: started once the
+ * context is refreshed, stopped gracefully on shutdown (no more jobs are taken, jobs in flight finish within the
+ * shutdown timeout).
+ */
+public class GearmanWorkerRegistry implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(GearmanWorkerRegistry.class);
+
+	private final Map<String, GearmanFunctionEndpoint> endpoints = new LinkedHashMap<>();
+
+	private final GearmanWorkerSettings settings;
+
+	private final @Nullable Executor executor;
+
+	private final Duration shutdownTimeout;
+
+	private volatile @Nullable GearmanWorker worker;
+
+	/**
+	 * Creates a registry.
+	 * @param settings the worker settings
+	 * @param executor where handlers run, {@code null} for the worker's own pool
+	 * @param shutdownTimeout how long to wait for jobs in flight on shutdown
+	 */
+	public GearmanWorkerRegistry(GearmanWorkerSettings settings, @Nullable Executor executor,
+			Duration shutdownTimeout) {
+		this.settings = settings;
+		this.executor = executor;
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Adds an endpoint. Ids and function names must be unique.
+	 * @param endpoint the endpoint
+	 */
+	public synchronized void register(GearmanFunctionEndpoint endpoint) {
+		if (this.endpoints.containsKey(endpoint.id())) {
+			throw new IllegalStateException("Another @GearmanFunction endpoint has id '" + endpoint.id() + "'");
+		}
+		for (GearmanFunctionEndpoint other : this.endpoints.values()) {
+			if (other.function().equals(endpoint.function())) {
+				throw new IllegalStateException("Function '" + endpoint.function() + "' is served by both "
+						+ other.handler() + " and " + endpoint.handler());
+			}
+		}
+		this.endpoints.put(endpoint.id(), endpoint);
+	}
+
+	/**
+	 * Looks an endpoint up.
+	 * @param id the id
+	 * @return the endpoint, or {@code null}
+	 */
+	public synchronized @Nullable GearmanFunctionEndpoint getEndpoint(String id) {
+		return this.endpoints.get(id);
+	}
+
+	/**
+	 * All endpoints.
+	 * @return the endpoints in registration order
+	 */
+	public synchronized Collection<GearmanFunctionEndpoint> getEndpoints() {
+		return java.util.List.copyOf(this.endpoints.values());
+	}
+
+	/**
+	 * The running worker, for health checks.
+	 * @return the worker, or {@code null} when stopped or without endpoints
+	 */
+	public @Nullable GearmanWorker getWorker() {
+		return this.worker;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.worker != null || this.endpoints.isEmpty()) {
+			return;
+		}
+		GearmanWorker created = new GearmanWorker(this.settings, this.executor);
+		for (GearmanFunctionEndpoint endpoint : this.endpoints.values()) {
+			created.register(endpoint.toRegistration());
+		}
+		created.start();
+		this.worker = created;
+	}
+
+	@Override
+	public void stop() {
+		GearmanWorker current;
+		synchronized (this) {
+			current = this.worker;
+			this.worker = null;
+		}
+		if (current != null) {
+			boolean drained = current.stop(this.shutdownTimeout);
+			logger.info("Gearman worker stopped{}", drained ? "" : " (jobs in flight did not finish in time)");
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.worker != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// after everything a handler may use has started, before the embedded job server stops
+		return SmartLifecycle.DEFAULT_PHASE - 1024;
+	}
+
+}
