@@ -28,6 +28,8 @@ public class GearmanTemplate {
 
 	private final GearmanPayloadConverter converter;
 
+	private JobRecorder recorder = JobRecorder.NONE;
+
 	/**
 	 * Creates a template.
 	 * @param client the client that talks to the job servers
@@ -36,6 +38,14 @@ public class GearmanTemplate {
 	public GearmanTemplate(GearmanClient client, GearmanPayloadConverter converter) {
 		this.client = client;
 		this.converter = converter;
+	}
+
+	/**
+	 * Sets what records calls, for metrics.
+	 * @param recorder the recorder
+	 */
+	public void setRecorder(JobRecorder recorder) {
+		this.recorder = recorder;
 	}
 
 	/**
@@ -53,7 +63,7 @@ public class GearmanTemplate {
 	 * @return the result bytes
 	 */
 	public byte[] call(String function, byte[] payload) {
-		return await(this.client.submit(JobRequest.of(function, payload)));
+		return await(submit(JobRequest.of(function, payload)));
 	}
 
 	/**
@@ -89,7 +99,7 @@ public class GearmanTemplate {
 	 */
 	public <T> T call(String function, @Nullable Object payload, Class<T> resultType, JobListener listener) {
 		JobRequest request = request(function, payload).withListener(listener);
-		return await(this.client.submit(request).thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType)));
+		return await(submit(request).thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType)));
 	}
 
 	/**
@@ -101,7 +111,7 @@ public class GearmanTemplate {
 	 * @return the result, later
 	 */
 	public <T> CompletableFuture<T> callAsync(String function, @Nullable Object payload, Class<T> resultType) {
-		return this.client.submit(request(function, payload))
+		return submit(request(function, payload))
 			.thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType));
 	}
 
@@ -111,7 +121,7 @@ public class GearmanTemplate {
 	 * @return the result bytes, later
 	 */
 	public CompletableFuture<byte[]> callAsync(JobRequest request) {
-		return this.client.submit(request);
+		return submit(request);
 	}
 
 	/**
@@ -127,7 +137,14 @@ public class GearmanTemplate {
 		for (Object payload : payloads) {
 			requests.add(request(function, payload));
 		}
-		List<byte[]> results = await(this.client.submitAll(requests));
+		List<CompletableFuture<byte[]>> futures = new ArrayList<>(requests.size());
+		for (JobRequest request : requests) {
+			futures.add(submit(request));
+		}
+		List<byte[]> results = new ArrayList<>(futures.size());
+		for (CompletableFuture<byte[]> future : futures) {
+			results.add(await(future));
+		}
 		List<T> converted = new ArrayList<>(results.size());
 		for (byte[] result : results) {
 			converted.add(this.converter.fromBytes(result, resultType));
@@ -176,6 +193,12 @@ public class GearmanTemplate {
 	 */
 	public JobStatus statusByUnique(String unique) {
 		return await(this.client.getStatusByUnique(unique));
+	}
+
+	private CompletableFuture<byte[]> submit(JobRequest request) {
+		JobRecorder.Recording recording = this.recorder.start("client", request.function());
+		return this.client.submit(request)
+			.whenComplete((result, failure) -> recording.stop(JobRecorder.outcome(failure)));
 	}
 
 	private JobRequest request(String function, @Nullable Object payload) {

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import dev.gearman.worker.FailJobException;
+import dev.gearman.worker.FunctionRegistration;
+import dev.gearman.worker.GearmanFunction;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +35,8 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	private volatile @Nullable GearmanWorker worker;
 
+	private JobRecorder recorder = JobRecorder.NONE;
+
 	/**
 	 * Creates a registry.
 	 * @param settings the worker settings
@@ -43,6 +48,14 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 		this.settings = settings;
 		this.executor = executor;
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Sets what records executions, for metrics.
+	 * @param recorder the recorder
+	 */
+	public void setRecorder(JobRecorder recorder) {
+		this.recorder = recorder;
 	}
 
 	/**
@@ -94,10 +107,29 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 		}
 		GearmanWorker created = new GearmanWorker(this.settings, this.executor);
 		for (GearmanFunctionEndpoint endpoint : this.endpoints.values()) {
-			created.register(endpoint.toRegistration());
+			created.register(recorded(endpoint.toRegistration()));
 		}
 		created.start();
 		this.worker = created;
+	}
+
+	private FunctionRegistration recorded(FunctionRegistration registration) {
+		JobRecorder jobRecorder = this.recorder;
+		GearmanFunction handler = registration.handler();
+		GearmanFunction timed = (job) -> {
+			JobRecorder.Recording recording = jobRecorder.start("worker", registration.name());
+			try {
+				byte[] result = handler.execute(job);
+				recording.stop("success");
+				return result;
+			}
+			catch (Exception ex) {
+				recording.stop((ex instanceof FailJobException) ? "fail" : "exception");
+				throw ex;
+			}
+		};
+		return new FunctionRegistration(registration.name(), timed, registration.concurrency(),
+				registration.timeout());
 	}
 
 	@Override

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Gearman health indicator.
+ */
+@NullMarked
+package dev.gearman.spring.boot.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;
