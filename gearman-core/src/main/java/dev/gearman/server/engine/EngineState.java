@@ -111,7 +111,7 @@ final class EngineState {
 		job.clients.clear();
 		if (job.persisted) {
 			job.persisted = false;
-			this.store.remove(job.function.name, job.unique);
+			this.store.remove(job.function.name, job.storeKey);
 		}
 	}
 

@@ -20,6 +20,12 @@ final class Job {
 
 	final String unique;
 
+	/**
+	 * The unique id the store keys the job by. Stores key rows by (function, unique), so a background job without
+	 * a usable unique id ({@code ""} or the coalesce-by-payload {@code "-"}) is stored under a generated one.
+	 */
+	String storeKey;
+
 	final byte[] data;
 
 	final Priority priority;
@@ -66,6 +72,7 @@ final class Job {
 		this.handle = handle;
 		this.function = function;
 		this.unique = unique;
+		this.storeKey = unique;
 		this.data = data;
 		this.priority = priority;
 		this.background = background;

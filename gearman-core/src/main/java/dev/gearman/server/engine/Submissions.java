@@ -2,6 +2,7 @@ package dev.gearman.server.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.protocol.Packet;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class Submissions {
 
 	private static final Logger logger = LoggerFactory.getLogger(Submissions.class);
+
+	/** Prefix of the store keys generated for background jobs submitted without a unique id. */
+	static final String GENERATED_KEY_PREFIX = "~gearman-";
 
 	private final EngineState state;
 
@@ -114,7 +118,10 @@ final class Submissions {
 		replies.add(reply);
 		job.pendingCreated = replies;
 		job.function.storing++;
-		StoredJob stored = new StoredJob(job.function.name, job.unique, job.priority.ordinal(), job.data,
+		if (job.unique.isEmpty() || DataKey.UNIQUE_BY_DATA.equals(job.unique)) {
+			job.storeKey = GENERATED_KEY_PREFIX + UUID.randomUUID();
+		}
+		StoredJob stored = new StoredJob(job.function.name, job.storeKey, job.priority.ordinal(), job.data,
 				job.whenToRun, job.sequence);
 		this.state.store.add(stored, (failure) -> this.state.loop.execute(() -> stored(job, failure)));
 	}
@@ -152,14 +159,17 @@ final class Submissions {
 	 */
 	void replay(StoredJob stored) {
 		FunctionQueue function = this.state.function(stored.function());
-		if (function.findCoalescable(stored.unique(), stored.data()) != null) {
+		boolean generated = stored.unique().startsWith(GENERATED_KEY_PREFIX);
+		String unique = generated ? "" : stored.unique();
+		if (function.findCoalescable(unique, stored.data()) != null) {
 			logger.warn("Skipping stored job '{}' of function '{}': its unique id is already in use",
 					stored.unique(), stored.function());
 			return;
 		}
 		this.state.advanceSequence(stored.sequence());
-		Job job = new Job(stored.sequence(), this.state.newHandle(), function, stored.unique(), stored.data(),
+		Job job = new Job(stored.sequence(), this.state.newHandle(), function, unique, stored.data(),
 				Priority.of(stored.priority()), true, stored.whenToRun(), null);
+		job.storeKey = stored.unique();
 		job.persisted = true;
 		create(job, null);
 		this.dispatcher.accept(job);
