@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 
 import dev.gearman.client.JobHandle;
 import dev.gearman.client.JobStatus;
+import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.test.EmbeddedGearmanServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,6 +51,9 @@ class NewsletterSampleTests {
 	@Autowired
 	private JdbcClient jdbc;
 
+	@Autowired
+	private GearmanTemplate gearman;
+
 	@Test
 	void demoShouldDeliverExactlyOnceRetryingOnlyTheFailedAddresses() {
 		long id = this.jdbc.sql("SELECT id FROM newsletter WHERE subject = 'Gearman, done the Spring way'")
@@ -73,6 +77,22 @@ class NewsletterSampleTests {
 			assertThat(attempts.get(email)).as("attempts recorded for %s", email).isEqualTo(expectedAttempts);
 		}
 		assertThat(this.newsletters.send(id)).as("batches queued when everyone has it").isEmpty();
+	}
+
+	@Test
+	void batchRunAgainShouldSendNothingTwice() throws InterruptedException {
+		long id = this.repository.create("Twice", "...");
+		List<JobHandle> batches = this.newsletters.send(id);
+		this.newsletters.await(id, batches, Duration.ofSeconds(20));
+		// as if a worker died after sending and the job server handed its batch to another worker
+		JobHandle again = this.gearman.submitBackground("deliver_newsletter", new DeliveryBatch(id, READERS));
+		assertThat(this.newsletters.await(id, List.of(again), Duration.ofSeconds(20)))
+			.isEqualTo(new DeliveryCounts(0, 0, 200, 0));
+		for (int i = 1; i <= 200; i++) {
+			String email = "reader" + i + "@example.com";
+			assertThat(this.mailer.delivered(id, email)).as("deliveries to %s", email).isEqualTo(1);
+			assertThat(this.mailer.attempts(id, email)).as("attempts for %s", email).isEqualTo((i % 7 == 0) ? 2 : 1);
+		}
 	}
 
 	@Test
