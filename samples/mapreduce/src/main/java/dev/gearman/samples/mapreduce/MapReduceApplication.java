@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * Runs the map workers and analyzes a log: {@code --log=access.log}, or a bundled sample log.
+ * Runs the map workers and analyzes a log: {@code --log=access.log}, or a bundled sample log; with
+ * {@code --worker-only} it only serves the map step.
  */
 @SpringBootApplication
 public class MapReduceApplication {
@@ -29,6 +30,9 @@ public class MapReduceApplication {
 	@Bean
 	ApplicationRunner analyzeLog(LogAnalyzer analyzer) {
 		return (args) -> {
+			if (args.containsOption("worker-only")) {
+				return; // just lend this instance's workers to the map step of others
+			}
 			String file = args.containsOption("log") ? args.getOptionValues("log").get(0) : null;
 			try (BufferedReader log = (file != null) ? Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)
 					: new BufferedReader(new InputStreamReader(new ClassPathResource("sample-access.log").getInputStream(),

@@ -27,12 +27,12 @@ public class ThumbnailWorker {
 	 */
 	@GearmanFunction
 	public Thumbnail thumbnail(ResizeRequest request) throws IOException {
+		if (request.width() < 1 || request.width() > 4096) {
+			throw new IllegalArgumentException("width " + request.width() + " (expected: 1..4096)");
+		}
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(request.image()));
 		if (image == null) {
 			throw new IllegalArgumentException("not an image ImageIO can read");
-		}
-		if (request.width() < 1 || request.width() > 4096) {
-			throw new IllegalArgumentException("width " + request.width() + " (expected: 1..4096)");
 		}
 		int width = request.width();
 		int height = Math.max(1, Math.round((float) image.getHeight() * width / image.getWidth()));
