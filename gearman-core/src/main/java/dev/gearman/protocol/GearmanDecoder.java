@@ -43,6 +43,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	private int payloadSize;
 
+	/** How many bytes of the pending admin line have already been searched for its newline. */
+	private int lineScanned;
+
 	/**
 	 * Creates a decoder.
 	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
@@ -95,15 +98,19 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 			throw fail(in, "magic: first byte 0x" + Integer.toHexString(in.getByte(in.readerIndex()) & 0xff)
 					+ " (expected: 0x00)");
 		}
-		int searchEnd = in.readerIndex() + Math.min(in.readableBytes(), GearmanConstants.MAX_ADMIN_LINE + 1);
-		int eol = in.indexOf(in.readerIndex(), searchEnd, (byte) '\n');
+		int start = in.readerIndex();
+		int searchEnd = start + Math.min(in.readableBytes(), GearmanConstants.MAX_ADMIN_LINE + 1);
+		// resume where the last search stopped: a line trickling in byte by byte is scanned once, not n^2/2 times
+		int eol = in.indexOf(start + this.lineScanned, searchEnd, (byte) '\n');
 		if (eol < 0) {
 			if (in.readableBytes() > GearmanConstants.MAX_ADMIN_LINE) {
 				throw fail(in, "admin line: more than " + GearmanConstants.MAX_ADMIN_LINE + " bytes (expected: <= "
 						+ GearmanConstants.MAX_ADMIN_LINE + ")");
 			}
+			this.lineScanned = searchEnd - start;
 			return;
 		}
+		this.lineScanned = 0;
 		int end = eol;
 		if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
 			end--;

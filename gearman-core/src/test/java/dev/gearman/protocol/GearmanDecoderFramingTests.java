@@ -76,6 +76,16 @@ class GearmanDecoderFramingTests {
 	}
 
 	@Test
+	void partialPacketOrLineAtCloseShouldBeDroppedQuietly() {
+		byte[] packet = Wire.encode(ECHO);
+		assertThat(Wire.feed(this.channel, Arrays.copyOfRange(packet, 0, packet.length - 1))).isEmpty();
+		assertThat(this.channel.finish()).as("messages decoded at close").isFalse();
+		EmbeddedChannel line = Wire.serverDecoder(GearmanConstants.DEFAULT_MAX_PACKET_SIZE);
+		assertThat(Wire.feed(line, ascii("status"))).isEmpty();
+		assertThat(line.finish()).as("a line without its newline is not a command").isFalse();
+	}
+
+	@Test
 	void largePacketInManyChunksShouldBeDecodedOnce() {
 		byte[] data = new byte[1024 * 1024];
 		Arrays.fill(data, (byte) 7);
