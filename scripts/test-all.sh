@@ -17,6 +17,8 @@ need_packages() {
   php -r 'exit(class_exists("GearmanClient") ? 0 : 1);' 2>/dev/null || missing="$missing php-gearman"
   [ -f /usr/include/libgearman-1.0/gearman.h ] || missing="$missing libgearman-dev"
   command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  [ -x /usr/bin/chromedriver ] || missing="$missing chromium-driver"
   echo "$missing"
 }
 
