@@ -31,7 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * local test site, sees the progress bar stop half way while the site holds one page back, then sees it finish
  * and the results table appear.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Selenium warns that it has no DevTools (CDP) bindings for this Chromium version; the test uses WebDriver only.
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "logging.level.org.openqa.selenium.devtools=error",
+				"logging.level.org.openqa.selenium.chromium=error" })
 @EmbeddedGearmanServer
 class CrawlerPageTests {
 
