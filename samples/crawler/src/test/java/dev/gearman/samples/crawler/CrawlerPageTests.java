@@ -31,10 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * local test site, sees the progress bar stop half way while the site holds one page back, then sees it finish
  * and the results table appear.
  */
-// Selenium warns that it has no DevTools (CDP) bindings for this Chromium version; the test uses WebDriver only.
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "logging.level.org.openqa.selenium.devtools=error",
-				"logging.level.org.openqa.selenium.chromium=error" })
+// Selenium warns that it has no DevTools (CDP) bindings for Debian's Chromium version; harmless, as the test uses
+// WebDriver only. Same configuration as CrawlerApiTests, so that both share one application context.
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @EmbeddedGearmanServer
 class CrawlerPageTests {
 
