@@ -46,8 +46,9 @@ final class ServerAppProcess implements AutoCloseable {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		long offset = Files.exists(log) ? Files.size(log) : 0;
 		Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar,
-				"--gearman.server.address=127.0.0.1", "--gearman.server.port=0", "--server.port=0",
-				"--management.server.port=0", "--gearman.server.store.type=jdbc",
+				"--gearman.server.address=127.0.0.1", "--gearman.server.port=0",
+				// The job server only: no HTTP port for health and metrics, which this test does not use.
+				"--spring.main.web-application-type=none", "--gearman.server.store.type=jdbc",
 				"--gearman.server.data-dir=" + dataDir)
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
