@@ -30,6 +30,9 @@
   async function poll(id) {
     const response = await fetch('api/crawls/' + encodeURIComponent(id));
     const crawl = await response.json();
+    if (!response.ok) {
+      throw new Error(crawl.error || crawl.message || response.statusText);
+    }
     showProgress(crawl);
     if (crawl.state === 'done') {
       showResults(crawl.pages);
@@ -43,7 +46,7 @@
   }
 
   function fail(error) {
-    $('error').textContent = String(error);
+    $('error').textContent = (error instanceof Error) ? error.message : String(error);
     $('crawl').disabled = false;
   }
 

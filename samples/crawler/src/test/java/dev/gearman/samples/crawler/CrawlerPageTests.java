@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Drives the crawler page in headless Chromium (Debian's chromium and chromium-driver): submits a crawl of a
  * local test site, sees the progress bar stop half way while the site holds one page back, then sees it finish
- * and the results table appear.
+ * and the results table appear; a refused request shows its reason.
  */
 // Selenium warns that it has no DevTools (CDP) bindings for Debian's Chromium version; harmless, as the test uses
 // WebDriver only. Same configuration as CrawlerApiTests, so that both share one application context.
@@ -83,10 +83,17 @@ class CrawlerPageTests {
 		List<String> urls = List.of(this.site.url("/a"), this.site.url("/b"), this.site.url("/gate"),
 				this.site.url("/c"), this.site.url("/missing"));
 		this.browser.get("http://127.0.0.1:" + this.port + "/");
-		this.browser.findElement(By.id("urls")).sendKeys(String.join("\n", urls));
-		this.browser.findElement(By.id("crawl")).click();
-
 		WebDriverWait wait = new WebDriverWait(this.browser, WAIT);
+		WebElement input = this.browser.findElement(By.id("urls"));
+
+		// A refused request shows the server's reason and queues nothing.
+		input.sendKeys("ftp://127.0.0.1/file");
+		this.browser.findElement(By.id("crawl")).click();
+		wait.until(ExpectedConditions.textToBe(By.id("error"), "not an http(s) URL: ftp://127.0.0.1/file"));
+
+		input.clear();
+		input.sendKeys(String.join("\n", urls));
+		this.browser.findElement(By.id("crawl")).click();
 		WebElement progress = this.browser.findElement(By.id("progress"));
 		// The worker has fetched /a and /b and waits for /gate: the bar must stand at 2 of 5.
 		wait.until(ExpectedConditions.attributeToBe(progress, "value", "2"));
