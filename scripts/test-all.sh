@@ -20,6 +20,7 @@ need_packages() {
   # the JDBC store's tests start a throwaway PostgreSQL and MariaDB on loopback
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
   command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing="$missing mariadb-server"
+  # the crawler sample's page test drives headless Chromium through chromedriver
   [ -x /usr/bin/chromium ] || missing="$missing chromium"
   [ -x /usr/bin/chromedriver ] || missing="$missing chromium-driver"
   echo "$missing"
