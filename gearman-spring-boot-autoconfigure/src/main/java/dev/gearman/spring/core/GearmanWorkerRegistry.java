@@ -3,6 +3,7 @@ package dev.gearman.spring.core;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -35,6 +36,8 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	private volatile @Nullable GearmanWorker worker;
 
+	private boolean started;
+
 	private JobRecorder recorder = JobRecorder.NONE;
 
 	/**
@@ -59,7 +62,8 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Adds an endpoint. Ids and function names must be unique.
+	 * Adds an endpoint. Ids and function names must be unique. An endpoint added while the worker runs (a lazy
+	 * bean) is offered to the job servers at once.
 	 * @param endpoint the endpoint
 	 */
 	public synchronized void register(GearmanFunctionEndpoint endpoint) {
@@ -73,6 +77,14 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 			}
 		}
 		this.endpoints.put(endpoint.id(), endpoint);
+		GearmanWorker running = this.worker;
+		if (running != null) {
+			running.register(recorded(endpoint.toRegistration()));
+		}
+		else if (this.started) {
+			start();
+		}
+		logger.debug("Registered {} as Gearman function '{}'", endpoint.handler(), endpoint.function());
 	}
 
 	/**
@@ -89,7 +101,7 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	 * @return the endpoints in registration order
 	 */
 	public synchronized Collection<GearmanFunctionEndpoint> getEndpoints() {
-		return java.util.List.copyOf(this.endpoints.values());
+		return List.copyOf(this.endpoints.values());
 	}
 
 	/**
@@ -102,6 +114,7 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		this.started = true;
 		if (this.worker != null || this.endpoints.isEmpty()) {
 			return;
 		}
@@ -138,6 +151,7 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 		synchronized (this) {
 			current = this.worker;
 			this.worker = null;
+			this.started = false;
 		}
 		if (current != null) {
 			boolean drained = current.stop(this.shutdownTimeout);
@@ -146,8 +160,9 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.worker != null;
+	public synchronized boolean isRunning() {
+		// started without endpoints still counts as running, so that stop() is called and a late endpoint starts
+		return this.started;
 	}
 
 	@Override

@@ -16,6 +16,8 @@ import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanTemplateCustomizer;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.worker.GearmanWorkerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -40,6 +42,11 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(GearmanProperties.class)
 public final class GearmanAutoConfiguration {
 
+	/** Where clients and workers connect when nothing else is configured. */
+	static final String DEFAULT_SERVER = "127.0.0.1:4730";
+
+	private static final Logger logger = LoggerFactory.getLogger(GearmanAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	GearmanPayloadConverter gearmanPayloadConverter(GearmanProperties properties) {
@@ -63,15 +70,26 @@ public final class GearmanAutoConfiguration {
 		return template;
 	}
 
+	/**
+	 * Where clients and workers connect: {@code gearman.servers} when set (explicit configuration wins, even over
+	 * a running embedded server, which then only serves other applications), else the embedded server, else
+	 * {@code 127.0.0.1:4730}.
+	 */
 	static List<ServerAddress> servers(GearmanProperties properties, ObjectProvider<GearmanServer> embedded) {
-		if (properties.getServers() != null && !properties.getServers().isEmpty()) {
-			return ServerAddress.parseAll(properties.getServers());
-		}
 		GearmanServer server = embedded.getIfAvailable();
+		if (properties.getServers() != null && !properties.getServers().isEmpty()) {
+			List<ServerAddress> servers = ServerAddress.parseAll(properties.getServers());
+			if (server != null && servers.stream().noneMatch((address) -> address.port() == server.port())) {
+				logger.info("gearman.servers is set to {}: this application's clients and workers use those servers,"
+						+ " not the embedded job server on port {} (list it in gearman.servers to use it too)",
+						servers, server.port());
+			}
+			return servers;
+		}
 		if (server != null) {
 			return List.of(new ServerAddress("127.0.0.1", server.port()));
 		}
-		return List.of(ServerAddress.parse("127.0.0.1:4730"));
+		return List.of(ServerAddress.parse(DEFAULT_SERVER));
 	}
 
 	static ConnectionSettings connection(GearmanProperties properties) {
