@@ -67,14 +67,16 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	 * @param endpoint the endpoint
 	 */
 	public synchronized void register(GearmanFunctionEndpoint endpoint) {
-		if (this.endpoints.containsKey(endpoint.id())) {
-			throw new IllegalStateException("Another @GearmanFunction endpoint has id '" + endpoint.id() + "'");
-		}
 		for (GearmanFunctionEndpoint other : this.endpoints.values()) {
 			if (other.function().equals(endpoint.function())) {
 				throw new IllegalStateException("Function '" + endpoint.function() + "' is served by both "
 						+ other.handler() + " and " + endpoint.handler());
 			}
+		}
+		GearmanFunctionEndpoint sameId = this.endpoints.get(endpoint.id());
+		if (sameId != null) {
+			throw new IllegalStateException("Endpoint id '" + endpoint.id() + "' of " + endpoint.handler()
+					+ " is already used by " + sameId.handler());
 		}
 		this.endpoints.put(endpoint.id(), endpoint);
 		GearmanWorker running = this.worker;
