@@ -196,6 +196,28 @@ class GearmanAutoConfigurationTests {
 	}
 
 	@Test
+	void embeddedServerOnASpecificAddressShouldBeReachedThere() {
+		this.contextRunner
+			.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0",
+					"gearman.server.address=127.0.0.2")
+			.withUserConfiguration(AnnotatedBeanConfiguration.class)
+			.run((context) -> {
+				assertThat(context.getBean(GearmanClient.class).servers())
+					.containsExactly(new ServerAddress("127.0.0.2", context.getBean(GearmanServer.class).port()));
+				assertThat(context.getBean(GearmanTemplate.class).call("echo", "via 127.0.0.2"))
+					.isEqualTo("via 127.0.0.2");
+			});
+	}
+
+	@Test
+	void workerConcurrencyBelowOneShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("gearman.worker.concurrency=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("gearman.worker.concurrency")
+				.hasStackTraceContaining("At least 1 job"));
+	}
+
+	@Test
 	void emptyServersShouldMeanTheEmbeddedServer() {
 		// what @EmbeddedGearmanServer sets, to override servers an application.yml may list
 		this.contextRunner
