@@ -94,6 +94,13 @@ class GearmanMetricsAutoConfigurationTests {
 					.gauge()
 					.value()).isEqualTo(2);
 			});
+			context.getBean(GearmanTemplate.class).submitBackground("unserved", "z");
+			// the row's value is read live (snapshot at most 1 s old), not only when the function list refreshes
+			await().atMost(java.time.Duration.ofSeconds(5))
+				.until(() -> registry.get("gearman.server.jobs.queued")
+					.tags("function", "unserved", "priority", "normal")
+					.gauge()
+					.value() == 3);
 			assertThat(registry.get("gearman.server.connections").gauge().value()).isPositive();
 		});
 	}
