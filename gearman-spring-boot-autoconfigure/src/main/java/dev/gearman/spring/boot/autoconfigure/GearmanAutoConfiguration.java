@@ -150,6 +150,7 @@ public final class GearmanAutoConfiguration {
 		}
 
 		@Bean(name = GearmanFunctionAnnotationBeanPostProcessor.BEAN_NAME)
+		@ConditionalOnMissingBean(name = GearmanFunctionAnnotationBeanPostProcessor.BEAN_NAME)
 		static GearmanFunctionAnnotationBeanPostProcessor gearmanFunctionAnnotationBeanPostProcessor() {
 			return new GearmanFunctionAnnotationBeanPostProcessor();
 		}
