@@ -22,6 +22,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -161,6 +162,18 @@ class GearmanFunctionTests {
 	}
 
 	@Test
+	void lazyBeanCreatedAfterStartShouldBeServedAtOnce() {
+		this.contextRunner.withUserConfiguration(FunctionsConfiguration.class, LazyConfiguration.class)
+			.run((context) -> {
+				GearmanWorkerRegistry registry = context.getBean(GearmanWorkerRegistry.class);
+				assertThat(registry.getEndpoint("late")).isNull();
+				context.getBean(LateFunctions.class);
+				assertThat(registry.getEndpoint("late")).isNotNull();
+				assertThat(context.getBean(GearmanTemplate.class).call("late", "x")).isEqualTo("late x");
+			});
+	}
+
+	@Test
 	void duplicateFunctionNamesShouldFailAtStartup() {
 		this.contextRunner.withUserConfiguration(DuplicateConfiguration.class)
 			.run((context) -> assertThat(context).getFailure()
@@ -236,6 +249,26 @@ class GearmanFunctionTests {
 		@GearmanFunction
 		String refuse(String item) {
 			throw new FailJobException("refused " + item);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyConfiguration {
+
+		@Bean
+		@Lazy
+		LateFunctions lateFunctions() {
+			return new LateFunctions();
+		}
+
+	}
+
+	static class LateFunctions {
+
+		@GearmanFunction
+		String late(String text) {
+			return "late " + text;
 		}
 
 	}
