@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.engine.EngineSnapshot;
+import dev.gearman.server.engine.EngineSnapshot.FunctionStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -53,25 +55,37 @@ public class GearmanServerMetrics implements MeterBinder {
 		Gauge.builder("gearman.server.jobs", this, (m) -> m.current().jobs())
 			.description("Jobs the job server holds, queued or running")
 			.register(registry);
-		this.queued = MultiGauge.builder("gearman.server.jobs.queued").description("Jobs waiting, by function and priority").register(registry);
-		this.running = MultiGauge.builder("gearman.server.jobs.running").description("Jobs assigned to workers").register(registry);
-		this.workers = MultiGauge.builder("gearman.server.workers").description("Workers registered per function").register(registry);
+		this.queued = MultiGauge.builder("gearman.server.jobs.queued")
+			.description("Jobs waiting, by function and priority")
+			.register(registry);
+		this.running = MultiGauge.builder("gearman.server.jobs.running")
+			.description("Jobs assigned to workers")
+			.register(registry);
+		this.workers = MultiGauge.builder("gearman.server.workers")
+			.description("Workers registered per function")
+			.register(registry);
 		Gauge.builder("gearman.server.functions", this, (m) -> m.refreshFunctions())
 			.description("Functions the job server knows")
 			.register(registry);
+		refreshFunctions();
 	}
 
+	/**
+	 * Brings the per-function rows in line with the functions the server knows. Each row reads its value from the
+	 * current snapshot, so values are fresh on every read; only the set of rows changes here.
+	 */
 	private double refreshFunctions() {
 		EngineSnapshot current = current();
 		List<MultiGauge.Row<?>> queuedRows = new ArrayList<>();
 		List<MultiGauge.Row<?>> runningRows = new ArrayList<>();
 		List<MultiGauge.Row<?>> workerRows = new ArrayList<>();
 		for (EngineSnapshot.FunctionStatus f : current.functions()) {
-			queuedRows.add(MultiGauge.Row.of(Tags.of("function", f.name(), "priority", "high"), f.queuedHigh()));
-			queuedRows.add(MultiGauge.Row.of(Tags.of("function", f.name(), "priority", "normal"), f.queuedNormal()));
-			queuedRows.add(MultiGauge.Row.of(Tags.of("function", f.name(), "priority", "low"), f.queuedLow()));
-			runningRows.add(MultiGauge.Row.of(Tags.of("function", f.name()), f.running()));
-			workerRows.add(MultiGauge.Row.of(Tags.of("function", f.name()), f.workers()));
+			String name = f.name();
+			queuedRows.add(row(Tags.of("function", name, "priority", "high"), name, FunctionStatus::queuedHigh));
+			queuedRows.add(row(Tags.of("function", name, "priority", "normal"), name, FunctionStatus::queuedNormal));
+			queuedRows.add(row(Tags.of("function", name, "priority", "low"), name, FunctionStatus::queuedLow));
+			runningRows.add(row(Tags.of("function", name), name, FunctionStatus::running));
+			workerRows.add(row(Tags.of("function", name), name, FunctionStatus::workers));
 		}
 		if (this.queued != null && this.running != null && this.workers != null) {
 			this.queued.register(queuedRows, true);
@@ -79,6 +93,16 @@ public class GearmanServerMetrics implements MeterBinder {
 			this.workers.register(workerRows, true);
 		}
 		return current.functions().size();
+	}
+
+	private MultiGauge.Row<?> row(Tags tags, String function, ToIntFunction<FunctionStatus> value) {
+		return MultiGauge.Row.of(tags, this, (metrics) -> metrics.current()
+			.functions()
+			.stream()
+			.filter((status) -> status.name().equals(function))
+			.mapToInt(value)
+			.findFirst()
+			.orElse(0));
 	}
 
 	private EngineSnapshot current() {

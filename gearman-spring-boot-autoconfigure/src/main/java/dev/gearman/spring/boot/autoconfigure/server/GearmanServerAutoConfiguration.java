@@ -26,7 +26,8 @@ import org.springframework.core.env.PropertySource;
  * <p>
  * The server binds when its bean is created, before the application's clients and workers are built, so they
  * can be pointed at it; with {@code gearman.server.port=0} the bound port is published as
- * {@code local.gearman.port}. It stops when the context closes, after the workers.
+ * {@code local.gearman.port}. It stops when the context closes, after the workers, letting running jobs finish
+ * within {@code gearman.server.shutdown-timeout} so their results reach the clients.
  */
 @AutoConfiguration
 @ConditionalOnClass(GearmanServer.class)
@@ -46,6 +47,12 @@ public final class GearmanServerAutoConfiguration {
 		server.start();
 		publishPort(context, server.port());
 		return server;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GearmanServerLifecycle gearmanServerLifecycle(GearmanServer server, GearmanServerProperties properties) {
+		return new GearmanServerLifecycle(server, properties.getShutdownTimeout());
 	}
 
 	private static void publishPort(ApplicationContext context, int port) {

@@ -76,6 +76,12 @@ public class GearmanServerProperties {
 	 */
 	private int ioThreads;
 
+	/**
+	 * How long shutdown waits for running jobs to finish, so that their results reach the clients, before the
+	 * server closes. Zero = close at once.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -170,6 +176,14 @@ public class GearmanServerProperties {
 
 	public void setIoThreads(int ioThreads) {
 		this.ioThreads = ioThreads;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	/**
