@@ -1,6 +1,8 @@
 package dev.gearman.connection;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +40,12 @@ public abstract class ManagedConnection {
 
 	private @Nullable Channel channel;
 
-	private @Nullable CompletableFuture<Channel> connecting;
+	/**
+	 * Callers of {@link #connect()} waiting for the attempt under way, in call order; {@code null} when no attempt
+	 * is under way. Each caller has a future of its own, completed in call order, so that requests written from
+	 * their callbacks go out in the order the callers asked.
+	 */
+	private @Nullable List<CompletableFuture<Channel>> waiters;
 
 	private long downUntilNanos;
 
@@ -92,7 +99,8 @@ public abstract class ManagedConnection {
 
 	/**
 	 * The connected channel, or a connection attempt. Fails at once while the server is in its backoff window
-	 * after a failure.
+	 * after a failure. Every call returns a future of its own; futures of calls made while an attempt is under
+	 * way complete in call order, and before any future of a later call.
 	 * @return the channel, once connected and set up by {@link #onConnected}
 	 */
 	public synchronized CompletableFuture<Channel> connect() {
@@ -100,46 +108,52 @@ public abstract class ManagedConnection {
 			return CompletableFuture.failedFuture(new GearmanConnectionException("connection to " + this.address
 					+ " is closed"));
 		}
+		if (this.waiters != null) {
+			// connecting, or still handing the new channel to earlier callers: queue up behind them
+			CompletableFuture<Channel> waiter = new CompletableFuture<>();
+			this.waiters.add(waiter);
+			return waiter;
+		}
 		if (this.channel != null && this.channel.isActive()) {
 			return CompletableFuture.completedFuture(this.channel);
-		}
-		if (this.connecting != null) {
-			return this.connecting;
 		}
 		long wait = this.downUntilNanos - System.nanoTime();
 		if (wait > 0) {
 			return CompletableFuture.failedFuture(new GearmanConnectionException("job server " + this.address
 					+ " is down; next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
 		}
-		CompletableFuture<Channel> attempt = new CompletableFuture<>();
-		this.connecting = attempt;
-		this.bootstrap.connect(this.address.host(), this.address.port())
-			.addListener((ChannelFuture future) -> connected(future, attempt));
-		return attempt;
+		CompletableFuture<Channel> waiter = new CompletableFuture<>();
+		this.waiters = new ArrayList<>();
+		this.waiters.add(waiter);
+		this.bootstrap.connect(this.address.host(), this.address.port()).addListener((ChannelFuture future) -> connected(future));
+		return waiter;
 	}
 
-	private void connected(ChannelFuture future, CompletableFuture<Channel> attempt) {
+	private void connected(ChannelFuture future) {
 		if (!future.isSuccess()) {
+			List<CompletableFuture<Channel>> failed;
 			synchronized (this) {
-				this.connecting = null;
+				failed = takeWaiters(false);
 				this.downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.backoff.nextDelayMillis());
 			}
 			if (this.wasConnected) {
 				logger.debug("Reconnecting to {} failed: {}", this.address, future.cause().toString());
 			}
-			attempt.completeExceptionally(new GearmanConnectionException(
+			GearmanConnectionException failure = new GearmanConnectionException(
 					"cannot connect to job server " + this.address + ": " + future.cause().getMessage(),
-					future.cause()));
+					future.cause());
+			failed.forEach((waiter) -> waiter.completeExceptionally(failure));
 			scheduleReconnect();
 			return;
 		}
 		Channel ch = future.channel();
 		synchronized (this) {
-			this.connecting = null;
 			if (this.closed) {
+				List<CompletableFuture<Channel>> failed = takeWaiters(false);
 				ch.close();
-				attempt.completeExceptionally(new GearmanConnectionException("connection to " + this.address
-						+ " is closed"));
+				GearmanConnectionException failure = new GearmanConnectionException("connection to " + this.address
+						+ " is closed");
+				failed.forEach((waiter) -> waiter.completeExceptionally(failure));
 				return;
 			}
 			this.channel = ch;
@@ -151,8 +165,33 @@ public abstract class ManagedConnection {
 		this.wasConnected = true;
 		ch.eventLoop().execute(() -> {
 			onConnected(ch);
-			attempt.complete(ch);
+			handOver(ch);
 		});
+	}
+
+	/**
+	 * Completes the waiting callers in call order, including those who arrive while this runs; only when none is
+	 * left do new callers get the channel directly, so none of them overtakes an earlier one.
+	 */
+	private void handOver(Channel ch) {
+		while (true) {
+			List<CompletableFuture<Channel>> batch;
+			synchronized (this) {
+				boolean last = this.waiters == null || this.waiters.isEmpty();
+				batch = takeWaiters(!last);
+				if (last) {
+					return;
+				}
+			}
+			batch.forEach((waiter) -> waiter.complete(ch));
+		}
+	}
+
+	/** Takes the waiting callers; with {@code more}, later callers keep queueing for the next batch. */
+	private List<CompletableFuture<Channel>> takeWaiters(boolean more) {
+		List<CompletableFuture<Channel>> taken = (this.waiters != null) ? this.waiters : List.of();
+		this.waiters = more ? new ArrayList<>() : null;
+		return taken;
 	}
 
 	private void scheduleReconnect() {
@@ -209,6 +248,7 @@ public abstract class ManagedConnection {
 			ch = this.channel;
 			this.channel = null;
 		}
+		// callers waiting for an attempt under way learn when it ends (connected() sees closed)
 		if (ch != null) {
 			ch.close().awaitUninterruptibly(timeout.toMillis());
 		}
