@@ -10,6 +10,7 @@ import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -250,7 +251,11 @@ public abstract class ManagedConnection {
 		}
 		// callers waiting for an attempt under way learn when it ends (connected() sees closed)
 		if (ch != null) {
-			ch.close().awaitUninterruptibly(timeout.toMillis());
+			// close once everything written so far (e.g. a large WORK_COMPLETE) has left, not before
+			ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> ch.close());
+			if (!ch.closeFuture().awaitUninterruptibly(timeout.toMillis())) {
+				ch.close();
+			}
 		}
 	}
 
