@@ -104,7 +104,15 @@ public abstract class ManagedConnection {
 	 * way complete in call order, and before any future of a later call.
 	 * @return the channel, once connected and set up by {@link #onConnected}
 	 */
-	public synchronized CompletableFuture<Channel> connect() {
+	public CompletableFuture<Channel> connect() {
+		return connect(false);
+	}
+
+	/**
+	 * @param reconnecting the background reconnect, which waited out the backoff already: its timer may fire a
+	 * little before the window ends, and must not be turned away, or nothing would try again
+	 */
+	private synchronized CompletableFuture<Channel> connect(boolean reconnecting) {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new GearmanConnectionException("connection to " + this.address
 					+ " is closed"));
@@ -119,7 +127,7 @@ public abstract class ManagedConnection {
 			return CompletableFuture.completedFuture(this.channel);
 		}
 		long wait = this.downUntilNanos - System.nanoTime();
-		if (wait > 0) {
+		if (wait > 0 && !reconnecting) {
 			return CompletableFuture.failedFuture(new GearmanConnectionException("job server " + this.address
 					+ " is down; next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
 		}
@@ -208,7 +216,7 @@ public abstract class ManagedConnection {
 			synchronized (this) {
 				this.reconnectScheduled = false;
 			}
-			connect();
+			connect(true);
 		}, delay, TimeUnit.MILLISECONDS);
 	}
 

@@ -100,22 +100,52 @@ class ManagedConnectionTests {
 		connection.close(Duration.ofSeconds(1));
 	}
 
+	@Test
+	void keepsReconnectingInTheBackgroundUntilTheServerIsBack() throws Exception {
+		int port;
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = probe.getLocalPort();
+		}
+		TestConnection connection = new TestConnection(port, new CountDownLatch(0), true);
+		assertThatThrownBy(() -> connection.connect().get(10, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(GearmanConnectionException.class);
+		// many background attempts fail before the server comes up; none of them may end the chain
+		// (not a synchronisation: the server stays away for a while on purpose)
+		Thread.sleep(1000);
+		try (ServerSocket back = new ServerSocket()) {
+			back.setReuseAddress(true);
+			back.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> connection.connects.get() == 1);
+			assertThat(connection.isConnected()).isTrue();
+			connection.close(Duration.ofSeconds(1));
+		}
+	}
+
 	private final class TestConnection extends ManagedConnection {
 
 		private final CountDownLatch setUp;
 
 		final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
 
+		private final boolean reconnect;
+
 		TestConnection(int port, CountDownLatch setUp) {
+			this(port, setUp, false);
+		}
+
+		TestConnection(int port, CountDownLatch setUp, boolean reconnect) {
 			super(new ServerAddress("127.0.0.1", port), ManagedConnectionTests.this.transport,
-					new ConnectionSettings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5),
-							1024));
+					reconnect ? new ConnectionSettings(Duration.ofSeconds(2), Duration.ofMillis(20),
+							Duration.ofMillis(40), 1024)
+							: new ConnectionSettings(Duration.ofSeconds(2), Duration.ofSeconds(5),
+									Duration.ofSeconds(5), 1024));
 			this.setUp = setUp;
+			this.reconnect = reconnect;
 		}
 
 		@Override
 		protected boolean reconnectInBackground() {
-			return false;
+			return this.reconnect;
 		}
 
 		@Override

@@ -108,7 +108,8 @@ final class GearmandTestServer implements TestJobServer {
 
 	@Override
 	public boolean runsEpochJobs() {
-		return true;
+		// gearmand 1.1.20 acknowledges SUBMIT_JOB_EPOCH, but with the in-memory queue the job never runs
+		return false;
 	}
 
 	@Override
