@@ -26,5 +26,6 @@ for r in $(seq 1 "$RUNS"); do
   echo "== run $r: C bench (libgearman client)"
   "$BENCH" 127.0.0.1 "$PORT" --phases bg,bgq,fg
   echo "== run $r: Java client"
-  java -Xms512m -Xmx512m -cp "$CP" dev.gearman.bench.ClientOverheadBench 127.0.0.1 "$PORT"
+  java -Xms512m -Xmx512m -Dlogback.configurationFile="$ROOT/gearman-core/src/test/resources/bench/logback-bench.xml" \
+    -cp "$CP" dev.gearman.bench.ClientOverheadBench 127.0.0.1 "$PORT"
 done
