@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name the function name
  * @param handler the code
- * @param concurrency most jobs of this function run at once; 0 = only the worker's overall limit
+ * @param concurrency most jobs of this function run at once; 0 = only the worker's overall limit. A function with
+ * a limit of its own takes one more connection per job server, over which the worker asks for its jobs only while
+ * it is below the limit
  * @param timeout run-time limit the server enforces (CAN_DO_TIMEOUT): an overrunning job is given to another
  * worker; {@code null} for none
  */
