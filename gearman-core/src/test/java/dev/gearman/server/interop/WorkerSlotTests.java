@@ -14,6 +14,7 @@ import dev.gearman.client.GearmanClient;
 import dev.gearman.client.JobRequest;
 import dev.gearman.worker.FunctionRegistration;
 import dev.gearman.worker.GearmanWorker;
+import dev.gearman.worker.GearmanWorkerSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -171,6 +172,31 @@ class WorkerSlotTests extends ClientWorkerTestSupport {
 		next.register(function, (job) -> "rescued".getBytes());
 		next.start();
 		assertThat(get(result)).isEqualTo("rescued");
+	}
+
+	/** SET_CLIENT_ID and every registration show in the server's {@code workers} listing. */
+	@ParameterizedTest
+	@EnumSource(ServerKind.class)
+	void workerAnnouncesItsClientIdAndFunctions(ServerKind kind) {
+		TestJobServer server = server(kind);
+		String plain = Peers.uniqueFunction("listed");
+		String limited = Peers.uniqueFunction("listed-limited");
+		String clientId = "worker-" + plain;
+		GearmanWorker worker = worker(GearmanWorkerSettings.of(server.address()).withClientId(clientId)
+			.withConcurrency(2)
+			.withConnection(FAST_RECONNECT));
+		worker.register(plain, (job) -> null);
+		worker.register(new FunctionRegistration(limited, (job) -> null, 1, Duration.ofSeconds(30)));
+		worker.start();
+		awaitWorkers(server, plain, 1);
+		awaitWorkers(server, limited, 1);
+		try (Peers admin = new Peers(server.port(), this.dir)) {
+			List<String> lines = admin.admin("workers", true).lines().filter((line) -> line.contains(clientId)).toList();
+			// one connection for the shared functions, one for the limited function
+			assertThat(lines).hasSize(2);
+			assertThat(lines).anySatisfy((line) -> assertThat(line).endsWith(" " + plain));
+			assertThat(lines).anySatisfy((line) -> assertThat(line).endsWith(" " + limited));
+		}
 	}
 
 	private static org.awaitility.core.ConditionFactory await() {
