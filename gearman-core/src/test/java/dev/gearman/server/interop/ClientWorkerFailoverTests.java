@@ -65,7 +65,8 @@ class ClientWorkerFailoverTests extends ClientWorkerTestSupport {
 					}
 					catch (AssertionError ex) {
 						// only a job that was running on the lost server may fail, and only with a connection error
-						assertThat(ex.getCause()).as("failure of %s", pending.get(i))
+						assertThat(ex.getCause()).as("failure of %s; %s", pending.get(i),
+								describe(worker, function, first, second))
 							.isInstanceOf(GearmanConnectionException.class);
 						connectionFailures++;
 						retry.add(pending.get(i));
@@ -82,6 +83,22 @@ class ClientWorkerFailoverTests extends ClientWorkerTestSupport {
 		GearmanClient onlyFirst = client(first);
 		assertThat(get(onlyFirst.submit(function, "after-restart"))).isEqualTo("done:after-restart");
 		awaitConnected(worker);
+	}
+
+	/** What the servers and the worker hold, for the message of a failure. */
+	private String describe(GearmanWorker worker, String function, TestJobServer... servers) {
+		StringBuilder text = new StringBuilder("worker in flight " + worker.inFlight() + ", connected "
+				+ worker.connectivity());
+		for (TestJobServer server : servers) {
+			try (Peers admin = new Peers(server.port(), this.dir)) {
+				text.append("\n").append(server).append(": status ").append(admin.status(function).orElse("-"))
+					.append("\nworkers:\n").append(admin.admin("workers", true));
+			}
+			catch (RuntimeException | AssertionError ex) {
+				text.append("\n").append(server).append(": ").append(ex);
+			}
+		}
+		return text.toString();
 	}
 
 }
