@@ -174,6 +174,41 @@ class WorkerSlotTests extends ClientWorkerTestSupport {
 		assertThat(get(result)).isEqualTo("rescued");
 	}
 
+	/**
+	 * CAN_DO_TIMEOUT: the server takes an overrunning job back and gives it to another worker. With gearmand this
+	 * holds for a function limited to one job at a time, whose connection sends no PRE_SLEEP (which would cancel
+	 * gearmand's timer) while the job runs.
+	 */
+	@ParameterizedTest
+	@EnumSource(ServerKind.class)
+	void overrunningJobOfATimedFunctionGoesToAnotherWorker(ServerKind kind) throws Exception {
+		TestJobServer server = server(kind);
+		String function = Peers.uniqueFunction("timed");
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		GearmanWorker slow = worker(2, server);
+		slow.register(new FunctionRegistration(function, (job) -> {
+			started.countDown();
+			release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+			return "slow".getBytes();
+		}, 1, Duration.ofSeconds(1)));
+		slow.start();
+		GearmanClient client = client(server);
+		long submitted = System.nanoTime();
+		CompletableFuture<String> result = client.submit(function, "x");
+		assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		GearmanWorker rescuer = worker(1, server);
+		rescuer.register(function, (job) -> "rescued".getBytes());
+		rescuer.start();
+		try {
+			assertThat(get(result)).isEqualTo("rescued");
+			assertThat(System.nanoTime() - submitted).isGreaterThanOrEqualTo(Duration.ofMillis(900).toNanos());
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
 	/** SET_CLIENT_ID and every registration show in the server's {@code workers} listing. */
 	@ParameterizedTest
 	@EnumSource(ServerKind.class)
