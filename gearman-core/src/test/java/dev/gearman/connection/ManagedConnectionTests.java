@@ -66,15 +66,16 @@ class ManagedConnectionTests {
 		TestConnection connection = new TestConnection(this.server.getLocalPort(), setUp);
 		List<CompletableFuture<Channel>> futures = new ArrayList<>();
 		List<Integer> completionOrder = new CopyOnWriteArrayList<>();
+		List<CompletableFuture<Void>> recorded = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			int caller = i;
 			CompletableFuture<Channel> future = connection.connect();
 			futures.add(future);
-			future.thenRun(() -> completionOrder.add(caller));
+			recorded.add(future.thenRun(() -> completionOrder.add(caller)));
 		}
 		// onConnected is held until now, so all 20 calls were made while the attempt was under way
 		setUp.countDown();
-		CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 		assertThat(futures).doesNotHaveDuplicates();
 		assertThat(completionOrder).containsExactlyElementsOf(IntStream.range(0, 20).boxed().toList());
 		assertThat(futures.stream().map(CompletableFuture::join).distinct()).hasSize(1);
