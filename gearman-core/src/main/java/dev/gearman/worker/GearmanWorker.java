@@ -170,9 +170,12 @@ public final class GearmanWorker implements AutoCloseable {
 	public boolean stop(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean drainedInTime;
-		synchronized (this.slots) {
-			// under the lock, so that no slot is reserved after this
+		synchronized (this) {
+			// no function registered from now on opens new connections
 			this.stopping = true;
+		}
+		synchronized (this.slots) {
+			// a reservation made before the flag was seen is counted in inFlight by now
 			while (this.inFlight > 0 && System.nanoTime() < deadline) {
 				try {
 					this.slots.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
