@@ -21,10 +21,13 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,12 @@ public final class GearmanServer implements AutoCloseable {
 	private final JobStore store;
 
 	private final AtomicInteger connections = new AtomicInteger();
+
+	/**
+	 * Every accepted connection, closed explicitly on stop: shutting the event loops down alone left a connection
+	 * open now and then, so its peer never learned that the server had gone.
+	 */
+	private final ChannelGroup accepted = new DefaultChannelGroup("gearman-connections", GlobalEventExecutor.INSTANCE);
 
 	private JobEngine engine;
 
@@ -151,6 +160,7 @@ public final class GearmanServer implements AutoCloseable {
 		}
 		this.running = false;
 		this.serverChannel.close().syncUninterruptibly();
+		this.accepted.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
 		shutdownGroups();
 		this.engine.close();
 		logger.info("Gearman job server on port {} stopped", ((InetSocketAddress) this.serverChannel.localAddress())
@@ -172,6 +182,7 @@ public final class GearmanServer implements AutoCloseable {
 		@Override
 		protected void initChannel(SocketChannel channel) {
 			int max = GearmanServer.this.settings.getMaxConnections();
+			GearmanServer.this.accepted.add(channel);
 			int open = GearmanServer.this.connections.incrementAndGet();
 			channel.closeFuture().addListener((future) -> GearmanServer.this.connections.decrementAndGet());
 			if (max > 0 && open > max) {
