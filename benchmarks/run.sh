@@ -91,8 +91,9 @@ wait_port() {
 	exit 1
 }
 
-# start_server ours|gearmand: sets SERVER_PID and SERVER_PORT
+# start_server ours|gearmand [gearmand options]: sets SERVER_PID and SERVER_PORT
 start_server() {
+	local extra=("${@:2}")
 	SERVER_PORT=$(free_port)
 	if [ "$1" = ours ]; then
 		# shellcheck disable=SC2086
@@ -101,7 +102,7 @@ start_server() {
 			--logging.level.root=WARN >"$WORK/ours-$SERVER_PORT.log" 2>&1 &
 	else
 		gearmand --listen=127.0.0.1 --port="$SERVER_PORT" -t 4 --log-file="$WORK/gearmand-$SERVER_PORT.log" \
-			>/dev/null 2>&1 &
+			"${extra[@]}" >/dev/null 2>&1 &
 	fi
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
@@ -161,7 +162,9 @@ rss_mib() {
 scenario_memory() {
 	for server in ours gearmand; do
 		log "memory: $server holds $QUEUED_JOBS queued jobs (load: $(cut -d' ' -f1 /proc/loadavg))"
-		start_server "$server"
+		# gearmand's job hash tables have 991 buckets by default, which makes queueing a million jobs take
+		# many minutes (every insert walks a chain of ~1000): size them for the load, as its --help advises
+		start_server "$server" --hashtable-buckets=1048573
 		local out="$WORK/memory-$server.txt"
 		echo "rss_idle_mib=$(rss_mib "$SERVER_PID")" >"$out"
 		"$GEARLOAD" fill 127.0.0.1 "$SERVER_PORT" mem_fill "$QUEUED_JOBS" 100 >>"$out"
@@ -253,7 +256,7 @@ report() {
 }
 
 echo "# machine: nproc=$(nproc), cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), ram=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-echo "# gearmand $(gearmand --version 2>/dev/null | head -1 | awk '{ print $2 }') -t 4; ours: java $OUR_JAVA_OPTS -jar gearman-server-app.jar; $(java -version 2>&1 | head -1)"
+echo "# gearmand $(gearmand --version 2>&1 | awk '/^gearmand/ { print $2; exit }') -t 4; ours: java $OUR_JAVA_OPTS -jar gearman-server-app.jar; $(java -version 2>&1 | head -1)"
 echo "# started $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), rounds $ROUNDS"
 [ -n "${OUT:-}" ] && : >"$OUT"
 IFS=',' read -r -a wanted <<<"$SCENARIOS"
