@@ -149,7 +149,7 @@ scenario_throughput() {
 	log "throughput warm-up (not counted)"
 	for port in "$ours_port" "$gd_port"; do
 		"$BENCH_TOOL/run" 127.0.0.1 "$port" --phases bg,bgq,fg,payload_bigbuf --jobs 20000 --fg-count 2000 \
-			--payload-bigbuf-count 30 >/dev/null
+			--payload-bigbuf-count 100 >/dev/null
 	done
 	for round in $(seq 1 "$ROUNDS"); do
 		for server in ours gearmand; do
