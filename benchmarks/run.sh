@@ -191,6 +191,8 @@ scenario_connections() {
 	for server in ours gearmand; do
 		log "connections: $server holds $IDLE_CONNS idle connections (load: $(cut -d' ' -f1 /proc/loadavg))"
 		start_server "$server"
+		# untimed warm-up, so that the working client measures a compiled server
+		"$BENCH_TOOL/run" 127.0.0.1 "$SERVER_PORT" --phases fg --fg-count 3000 >/dev/null
 		local out="$WORK/connections-$server.txt"
 		if ! "$GEARLOAD" idle 127.0.0.1 "$SERVER_PORT" "$IDLE_CONNS" 5 "$SERVER_PID" >"$out"; then
 			log "connections: $server did not keep all $IDLE_CONNS connections live"
@@ -262,6 +264,12 @@ report() {
 	if [ -f "$WORK/durable.txt" ]; then
 		cat "$WORK/durable.txt"
 	fi
+	echo "# every run, in order (ours | gearmand):"
+	for entry in "${FIGURES[@]}"; do
+		IFS='|' read -r key _ _ <<<"$entry"
+		[ -f "$RES/$key.ours" ] || [ -f "$RES/$key.gearmand" ] || continue
+		echo "#   $key: $(tr '\n' ' ' <"$RES/$key.ours" 2>/dev/null)| $(tr '\n' ' ' <"$RES/$key.gearmand" 2>/dev/null)"
+	done
 }
 
 echo "# machine: nproc=$(nproc), cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), ram=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
