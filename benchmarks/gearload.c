@@ -402,6 +402,34 @@ static double cpu_seconds(int pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* sends one ECHO_REQ on every connection and counts the answers that arrive within max_s seconds in all */
+static int prove_live(int *fds, int n, double max_s)
+{
+	struct pollfd *pfds = calloc((size_t)n, sizeof *pfds);
+	for (int i = 0; i < n; i++) {
+		send_packet(fds[i], ECHO_REQ, "ping", 4);
+		pfds[i].fd = fds[i];
+		pfds[i].events = POLLIN;
+	}
+	int live = 0, pending = n;
+	double deadline = now() + max_s;
+	while (pending > 0 && now() < deadline) {
+		if (poll(pfds, (nfds_t)n, 200) <= 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			if (pfds[i].fd >= 0 && (pfds[i].revents & (POLLIN | POLLERR | POLLHUP))) {
+				char buf[64];
+				if (read(pfds[i].fd, buf, sizeof buf) >= 16 && buf[7] == ECHO_RES)
+					live++;
+				pfds[i].fd = -1; /* poll ignores it from now on */
+				pending--;
+			}
+		}
+	}
+	free(pfds);
+	return live;
+}
+
 static int cmd_idle(int conns, double hold_s, int server_pid)
 {
 	long rss_before = rss_kib(server_pid);
@@ -416,19 +444,12 @@ static int cmd_idle(int conns, double hold_s, int server_pid)
 	}
 	double connect_s = now() - t0;
 	/* prove every connection is served: one ECHO_REQ each, all answered */
-	int live = 0;
-	for (int i = 0; i < open; i++)
-		send_packet(fds[i], ECHO_REQ, "ping", 4);
-	for (int i = 0; i < open; i++) {
-		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
-		char buf[64];
-		if (poll(&pfd, 1, 5000) == 1 && read(fds[i], buf, sizeof buf) >= 16 && buf[7] == ECHO_RES)
-			live++;
-	}
+	int live = prove_live(fds, open, 30);
 	printf("idle_connections_requested=%d\nidle_connections_open=%d\nidle_connections_live=%d\n", conns, open,
 			live);
 	printf("idle_connect_seconds=%.3f\n", connect_s);
-	/* the server's cost of holding them: memory, and CPU over a quiet period */
+	/* the server's cost of holding them: memory, and CPU over a quiet period (after the burst has settled) */
+	sleep(2);
 	double cpu0 = cpu_seconds(server_pid), q0 = now();
 	sleep(3);
 	double cpu_pct = 100 * (cpu_seconds(server_pid) - cpu0) / (now() - q0);
@@ -448,16 +469,9 @@ static int cmd_idle(int conns, double hold_s, int server_pid)
 	stop_children(pids, 1);
 	probe_report(&pr, "idle", s);
 	/* still held at the end? */
-	int still = 0;
+	int still = prove_live(fds, open, 30);
 	for (int i = 0; i < open; i++)
-		send_packet(fds[i], ECHO_REQ, "ping", 4);
-	for (int i = 0; i < open; i++) {
-		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
-		char buf[64];
-		if (poll(&pfd, 1, 5000) == 1 && read(fds[i], buf, sizeof buf) >= 16 && buf[7] == ECHO_RES)
-			still++;
 		close(fds[i]);
-	}
 	printf("idle_connections_live_after=%d\n", still);
 	return (live == conns && still == conns) ? 0 : 1;
 }
