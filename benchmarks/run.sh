@@ -148,7 +148,7 @@ scenario_throughput() {
 	# one short untimed pass each first, so that the JIT has compiled our hot path before anything counts
 	log "throughput warm-up (not counted)"
 	for port in "$ours_port" "$gd_port"; do
-		"$BENCH_TOOL/run" 127.0.0.1 "$port" --phases bg,bgq,fg,payload_bigbuf --jobs 20000 --fg-count 2000 \
+		"$BENCH_TOOL/run" 127.0.0.1 "$port" --phases bg,bgq,fg,payload_bigbuf --jobs 50000 --fg-count 5000 \
 			--payload-bigbuf-count 100 >/dev/null
 	done
 	for round in $(seq 1 "$ROUNDS"); do
