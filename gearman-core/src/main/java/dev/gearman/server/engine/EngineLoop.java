@@ -101,7 +101,7 @@ public final class EngineLoop implements Executor {
 			throw new RejectedExecutionException("engine loop is shut down");
 		}
 		if (this.executor != null) {
-			if (!this.inCommand && this.executor.inEventLoop()) {
+			if (this.executor.inEventLoop() && !this.inCommand) {
 				runCommand(command);
 			}
 			else {
