@@ -46,6 +46,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	/** How many bytes of the pending admin line have already been searched for its newline. */
 	private int lineScanned;
 
+	/** Bytes of the current packet's payload not received yet; 0 between packets. */
+	private int missing;
+
 	/**
 	 * Creates a decoder.
 	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
@@ -80,9 +83,20 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 				// fall through
 			case READ_PAYLOAD:
 				if (in.readableBytes() < this.payloadSize) {
+					this.missing = this.payloadSize - in.readableBytes();
+					if (this.missing >= LARGE_PAYLOAD && !this.composite) {
+						// collect the rest as a list of read buffers: no copy each time the buffer would grow
+						this.composite = true;
+						setCumulator(COMPOSITE_CUMULATOR);
+					}
 					return;
 				}
+				this.missing = 0;
 				out.add(decodePayload(in));
+				if (this.composite) {
+					this.composite = false;
+					setCumulator(MERGE_CUMULATOR);
+				}
 				this.state = State.READ_HEADER;
 				return;
 			case BAD_MESSAGE:
@@ -176,6 +190,15 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		return Packet.decoded(this.magic, this.type, args, data);
 	}
 
+	/**
+	 * How many bytes of the packet being received are still to come, so that the channel can read them in large
+	 * pieces (see {@link PayloadSizedRecvByteBufAllocator}).
+	 * @return the missing payload bytes, 0 between packets
+	 */
+	public int missingPayloadBytes() {
+		return (this.state == State.READ_PAYLOAD) ? this.missing : 0;
+	}
+
 	private GearmanCodecException fail(ByteBuf in, String message) {
 		discardAll(in);
 		return new GearmanCodecException(message);
@@ -188,5 +211,10 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	}
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** Payloads from this size on are collected without merging the read buffers. */
+	private static final int LARGE_PAYLOAD = 256 * 1024;
+
+	private boolean composite;
 
 }

@@ -10,11 +10,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
 
 /**
- * Encodes {@link Packet}s and {@link AdminReply} texts. A packet's data blob is not copied: it is appended to the
- * header as a wrapped buffer, so large results cost no extra copy. Stateless and sharable.
+ * Encodes {@link Packet}s and {@link AdminReply} texts. A small packet is written into one buffer; a large data
+ * blob is not copied here but appended to the header as a wrapped buffer. Stateless and sharable.
  */
 @Sharable
 public class GearmanEncoder extends MessageToMessageEncoder<Object> {
+
+	/** Data blobs up to this size are copied into the packet's buffer; larger ones are appended as they are. */
+	static final int INLINE_DATA_MAX = 64 * 1024;
 
 	/** The shared instance. */
 	public static final GearmanEncoder INSTANCE = new GearmanEncoder();
@@ -34,13 +37,21 @@ public class GearmanEncoder extends MessageToMessageEncoder<Object> {
 		}
 		Packet packet = (Packet) msg;
 		long payloadSize = packet.payloadSize();
-		int headerAndArgs = (int) (GearmanConstants.HEADER_SIZE + payloadSize - packet.data().length);
-		ByteBuf head = ctx.alloc().buffer(headerAndArgs);
+		int dataLength = packet.data().length;
+		int headerAndArgs = (int) (GearmanConstants.HEADER_SIZE + payloadSize - dataLength);
+		if (dataLength <= INLINE_DATA_MAX) {
+			// one buffer for the whole packet: the socket needs the bytes in direct memory anyway, and a small
+			// packet then costs one allocation and one entry in the outbound buffer instead of two
+			ByteBuf buf = ctx.alloc().ioBuffer(headerAndArgs + dataLength);
+			writeHeaderAndArgs(buf, packet, payloadSize);
+			buf.writeBytes(packet.data());
+			out.add(buf);
+			return;
+		}
+		ByteBuf head = ctx.alloc().ioBuffer(headerAndArgs);
 		writeHeaderAndArgs(head, packet, payloadSize);
 		out.add(head);
-		if (packet.data().length > 0) {
-			out.add(Unpooled.wrappedBuffer(packet.data()));
-		}
+		out.add(Unpooled.wrappedBuffer(packet.data()));
 	}
 
 	/**

@@ -68,23 +68,36 @@ final class ChannelTransport implements SessionTransport {
 
 	@Override
 	public void write(List<Object> messages) {
-		this.channel.eventLoop().execute(() -> {
-			for (int i = 0; i < messages.size(); i++) {
-				this.channel.write(messages.get(i), this.channel.voidPromise());
-			}
-			this.channel.flush();
-			ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-			if (buffer != null && buffer.totalPendingWriteBytes() > this.maxPendingWrite) {
-				logger.warn("Closing connection from {}: {} bytes of replies not read by the peer (limit {})",
-						remoteHost(), buffer.totalPendingWriteBytes(), this.maxPendingWrite);
-				this.channel.close();
-			}
-		});
+		if (this.channel.eventLoop().inEventLoop()) {
+			// the engine runs on this connection's I/O thread: write at once
+			writeNow(messages);
+		}
+		else {
+			this.channel.eventLoop().execute(() -> writeNow(messages));
+		}
+	}
+
+	private void writeNow(List<Object> messages) {
+		for (int i = 0; i < messages.size(); i++) {
+			this.channel.write(messages.get(i), this.channel.voidPromise());
+		}
+		this.channel.flush();
+		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
+		if (buffer != null && buffer.totalPendingWriteBytes() > this.maxPendingWrite) {
+			logger.warn("Closing connection from {}: {} bytes of replies not read by the peer (limit {})",
+					remoteHost(), buffer.totalPendingWriteBytes(), this.maxPendingWrite);
+			this.channel.close();
+		}
 	}
 
 	@Override
 	public void close() {
-		this.channel.eventLoop().execute(() -> this.channel.flush().close());
+		if (this.channel.eventLoop().inEventLoop()) {
+			this.channel.flush().close();
+		}
+		else {
+			this.channel.eventLoop().execute(() -> this.channel.flush().close());
+		}
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
+import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.store.JobStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -80,15 +81,25 @@ public final class GearmanServer implements AutoCloseable {
 			return;
 		}
 		long startNanos = System.nanoTime();
-		this.engine = new JobEngine(this.settings, this.store);
-		long replayed = this.engine.replay();
-		if (replayed > 0) {
-			logger.info("Replayed {} stored background jobs", replayed);
-		}
 		boolean epoll = Epoll.isAvailable();
 		IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
 		this.bossGroup = new MultiThreadIoEventLoopGroup(1, factory);
 		this.ioGroup = new MultiThreadIoEventLoopGroup(this.settings.getIoThreads(), factory);
+		// the engine shares an I/O thread: with one I/O thread a request is read, dispatched and answered
+		// without a single thread switch
+		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next());
+		long replayed;
+		try {
+			replayed = this.engine.replay();
+		}
+		catch (RuntimeException ex) {
+			shutdownGroups();
+			this.engine.close();
+			throw ex;
+		}
+		if (replayed > 0) {
+			logger.info("Replayed {} stored background jobs", replayed);
+		}
 		Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
 				: NioServerSocketChannel.class;
 		InetSocketAddress address = new InetSocketAddress(this.settings.getAddress(), this.settings.getPort());
@@ -196,8 +207,10 @@ public final class GearmanServer implements AutoCloseable {
 			if (idleSeconds > 0) {
 				channel.pipeline().addLast(new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
 			}
+			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true);
+			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder));
 			channel.pipeline()
-				.addLast(new GearmanDecoder(maxPacket, true))
+				.addLast(decoder)
 				.addLast(GearmanEncoder.INSTANCE)
 				.addLast(new ServerChannelHandler(GearmanServer.this.engine,
 						Math.max(64L * 1024 * 1024, 2 * Math.min(maxPacket, Integer.MAX_VALUE))));

@@ -10,7 +10,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.PlatformDependent;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * lock-free multi-producer queue and run one after another; timers run on the same thread. After each batch of
  * commands the registered batch hooks run (the engine flushes the replies it produced), so replies to pipelined
  * requests leave in one write per connection.
+ * <p>
+ * The loop can instead run on a Netty event loop ({@link #EngineLoop(EventExecutor)}). Commands handed over from
+ * that event loop's own I/O then run at once, without a queue or a thread switch, and the batch hooks run once
+ * after the event loop's current batch of reads; commands from other threads are queued on the event loop. A
+ * server with one I/O thread so runs its whole path (read, decode, dispatch, reply) on one thread, which saves
+ * the two wake-ups per request that a separate engine thread costs.
  * <p>
  * A command that throws is logged and counted; the loop keeps running.
  */
@@ -34,9 +43,18 @@ public final class EngineLoop implements Executor {
 
 	private final List<Runnable> batchHooks = new ArrayList<>();
 
-	private final Thread thread;
+	private final @Nullable Thread thread;
+
+	/** The Netty event loop the engine runs on, or {@code null} when it has a thread of its own. */
+	private final @Nullable EventExecutor executor;
 
 	private final CountDownLatch terminated = new CountDownLatch(1);
+
+	/** Event-loop mode: a command is running (commands it submits are queued, not run inside it). */
+	private boolean inCommand;
+
+	/** Event-loop mode: the batch hooks are queued to run after the current batch. */
+	private boolean hooksPending;
 
 	private volatile boolean parked;
 
@@ -53,9 +71,20 @@ public final class EngineLoop implements Executor {
 	 * @param name the thread name
 	 */
 	public EngineLoop(String name) {
-		this.thread = new Thread(this::run, name);
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.executor = null;
+		Thread loopThread = new Thread(this::run, name);
+		loopThread.setDaemon(true);
+		this.thread = loopThread;
+		loopThread.start();
+	}
+
+	/**
+	 * Creates a loop that runs on a Netty event loop, usually one of the server's I/O threads.
+	 * @param executor the event loop; the engine's state is then confined to its thread
+	 */
+	public EngineLoop(EventExecutor executor) {
+		this.executor = executor;
+		this.thread = null;
 	}
 
 	/**
@@ -71,6 +100,15 @@ public final class EngineLoop implements Executor {
 		if (this.shutdown) {
 			throw new RejectedExecutionException("engine loop is shut down");
 		}
+		if (this.executor != null) {
+			if (this.executor.inEventLoop() && !this.inCommand) {
+				runCommand(command);
+			}
+			else {
+				this.executor.execute(() -> runCommand(command));
+			}
+			return;
+		}
 		this.tasks.offer(command);
 		if (this.parked) {
 			LockSupport.unpark(this.thread);
@@ -82,7 +120,34 @@ public final class EngineLoop implements Executor {
 	 * @return {@code true} on the loop thread
 	 */
 	public boolean inLoop() {
-		return Thread.currentThread() == this.thread;
+		return (this.executor != null) ? this.executor.inEventLoop() : Thread.currentThread() == this.thread;
+	}
+
+	/** Event-loop mode: runs one command and makes sure the batch hooks follow the current batch. */
+	private void runCommand(Runnable command) {
+		this.inCommand = true;
+		try {
+			safeRun(command);
+		}
+		finally {
+			this.inCommand = false;
+		}
+		if (!this.hooksPending) {
+			this.hooksPending = true;
+			// queued behind whatever the event loop is handling now: one flush per batch of reads
+			this.executor.execute(this::runPendingHooks);
+		}
+	}
+
+	private void runPendingHooks() {
+		this.hooksPending = false;
+		this.inCommand = true;
+		try {
+			runHooks();
+		}
+		finally {
+			this.inCommand = false;
+		}
 	}
 
 	/**
@@ -95,6 +160,15 @@ public final class EngineLoop implements Executor {
 		assert inLoop();
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
 		Timeout timeout = new Timeout(this, deadline, this.timerSequence++, task);
+		if (this.executor != null) {
+			timeout.future = this.executor.schedule(() -> {
+				if (!timeout.cancelled) {
+					timeout.cancelled = true;
+					runCommand(task);
+				}
+			}, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+			return timeout;
+		}
 		this.timers.add(timeout);
 		return timeout;
 	}
@@ -114,7 +188,19 @@ public final class EngineLoop implements Executor {
 	 */
 	public boolean shutdown(long timeoutMillis) {
 		this.shutdown = true;
-		LockSupport.unpark(this.thread);
+		if (this.executor != null) {
+			try {
+				// the commands already queued on the event loop run first
+				this.executor.execute(this.terminated::countDown);
+			}
+			catch (RejectedExecutionException ex) {
+				// the event loop has stopped: nothing of the engine's can run any more
+				return true;
+			}
+		}
+		else {
+			LockSupport.unpark(this.thread);
+		}
 		try {
 			return this.terminated.await(timeoutMillis, TimeUnit.MILLISECONDS);
 		}
@@ -236,6 +322,9 @@ public final class EngineLoop implements Executor {
 
 		private boolean cancelled;
 
+		/** Event-loop mode: the scheduled task. */
+		private @Nullable ScheduledFuture<?> future;
+
 		Timeout(EngineLoop loop, long deadline, long sequence, Runnable task) {
 			this.loop = loop;
 			this.deadline = deadline;
@@ -247,7 +336,12 @@ public final class EngineLoop implements Executor {
 		public void cancel() {
 			if (!this.cancelled) {
 				this.cancelled = true;
-				this.loop.timerCancelled();
+				if (this.future != null) {
+					this.future.cancel(false);
+				}
+				else {
+					this.loop.timerCancelled();
+				}
 			}
 		}
 

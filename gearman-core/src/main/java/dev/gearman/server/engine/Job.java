@@ -1,6 +1,7 @@
 package dev.gearman.server.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -49,8 +50,11 @@ final class Job {
 
 	String denominator = "0";
 
-	/** Foreground clients waiting for the job's WORK_* packets. */
-	final List<Session> clients = new ArrayList<>(1);
+	/** Shared by every job nobody waits for, so a queued background job costs no list of its own. */
+	private static final List<Session> NO_CLIENTS = Collections.emptyList();
+
+	/** Foreground clients waiting for the job's WORK_* packets; read-only until {@link #addClient}. */
+	List<Session> clients = NO_CLIENTS;
 
 	/** Sessions that submitted or coalesced onto the job while it was being stored, waiting for JOB_CREATED. */
 	@Nullable List<Session.Reply> pendingCreated;
@@ -78,6 +82,13 @@ final class Job {
 		this.background = background;
 		this.whenToRun = whenToRun;
 		this.reducer = reducer;
+	}
+
+	void addClient(Session client) {
+		if (this.clients == NO_CLIENTS) {
+			this.clients = new ArrayList<>(1);
+		}
+		this.clients.add(client);
 	}
 
 	long dueMillis() {

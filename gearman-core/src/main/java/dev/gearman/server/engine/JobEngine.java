@@ -12,6 +12,7 @@ import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,22 @@ public final class JobEngine implements AutoCloseable {
 	 * @param store where background jobs are kept
 	 */
 	public JobEngine(GearmanServerSettings settings, JobStore store) {
-		this.loop = new EngineLoop("gearman-engine");
+		this(settings, store, new EngineLoop("gearman-engine"));
+	}
+
+	/**
+	 * Creates an engine that runs on a Netty event loop, usually one of the server's I/O threads: connections
+	 * served by that event loop reach the engine without a thread switch.
+	 * @param settings the server settings
+	 * @param store where background jobs are kept
+	 * @param executor the event loop
+	 */
+	public JobEngine(GearmanServerSettings settings, JobStore store, EventExecutor executor) {
+		this(settings, store, new EngineLoop(executor));
+	}
+
+	private JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop) {
+		this.loop = loop;
 		this.state = new EngineState(this.loop, store, settings);
 		this.dispatcher = new JobDispatcher(this.state);
 		this.submissions = new Submissions(this.state, this.dispatcher);

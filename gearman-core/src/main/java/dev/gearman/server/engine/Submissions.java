@@ -109,7 +109,7 @@ final class Submissions {
 
 	private static void attach(Session client, Job job) {
 		if (client.attached.add(job)) {
-			job.clients.add(client);
+			job.addClient(client);
 		}
 	}
 

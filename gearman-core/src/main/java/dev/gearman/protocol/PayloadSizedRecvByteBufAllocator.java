@@ -1,0 +1,105 @@
+package dev.gearman.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+/**
+ * Sizes a connection's reads like Netty's adaptive allocator, except while a large packet is half received: then
+ * a read asks for the rest of the packet (up to {@value #MAX_READ} bytes) at once, as gearmand does. A 1 MiB
+ * payload so arrives in a few reads instead of sixteen 64 KiB ones, and the kernel's receive queue drains, and
+ * the peer's window reopens, in one step. One instance per channel, since it follows that channel's decoder.
+ */
+public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAllocator {
+
+	/** The largest single read. */
+	public static final int MAX_READ = 1024 * 1024;
+
+	private final AdaptiveRecvByteBufAllocator adaptive = new AdaptiveRecvByteBufAllocator();
+
+	private final GearmanDecoder decoder;
+
+	/**
+	 * Creates the allocator for one channel.
+	 * @param decoder the channel's decoder, asked how much of the current packet is missing
+	 */
+	public PayloadSizedRecvByteBufAllocator(GearmanDecoder decoder) {
+		this.decoder = decoder;
+	}
+
+	@Override
+	public Handle newHandle() {
+		return new SizedHandle((ExtendedHandle) this.adaptive.newHandle());
+	}
+
+	private final class SizedHandle implements ExtendedHandle {
+
+		private final ExtendedHandle delegate;
+
+		SizedHandle(ExtendedHandle delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public ByteBuf allocate(ByteBufAllocator alloc) {
+			return alloc.ioBuffer(guess());
+		}
+
+		@Override
+		public int guess() {
+			int missing = PayloadSizedRecvByteBufAllocator.this.decoder.missingPayloadBytes();
+			int adaptiveGuess = this.delegate.guess();
+			return (missing > adaptiveGuess) ? Math.min(missing, MAX_READ) : adaptiveGuess;
+		}
+
+		@Override
+		public void reset(ChannelConfig config) {
+			this.delegate.reset(config);
+		}
+
+		@Override
+		public void incMessagesRead(int numMessages) {
+			this.delegate.incMessagesRead(numMessages);
+		}
+
+		@Override
+		public void lastBytesRead(int bytes) {
+			this.delegate.lastBytesRead(bytes);
+		}
+
+		@Override
+		public int lastBytesRead() {
+			return this.delegate.lastBytesRead();
+		}
+
+		@Override
+		public void attemptedBytesRead(int bytes) {
+			this.delegate.attemptedBytesRead(bytes);
+		}
+
+		@Override
+		public int attemptedBytesRead() {
+			return this.delegate.attemptedBytesRead();
+		}
+
+		@Override
+		public boolean continueReading() {
+			return this.delegate.continueReading();
+		}
+
+		@Override
+		public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+			return this.delegate.continueReading(maybeMoreDataSupplier);
+		}
+
+		@Override
+		public void readComplete() {
+			this.delegate.readComplete();
+		}
+
+	}
+
+}
