@@ -42,8 +42,16 @@ final class GroupCommitWriter {
 
 	private final AtomicInteger queuedInserts = new AtomicInteger();
 
-	/** Deletes that failed with the database, retried when it returns; writer thread only. */
-	private final ArrayDeque<Delete> retryDeletes = new ArrayDeque<>();
+	/**
+	 * Deletes not committed yet; writer thread only. They wait up to {@link #DELETE_DELAY_NANOS} to ride along with
+	 * the next inserts' commit (a finished job's row surviving a crash only means the job runs again, which the
+	 * at-least-once contract allows), and they wait here while the database is down.
+	 */
+	private final ArrayDeque<Delete> pendingDeletes = new ArrayDeque<>();
+
+	private static final long DELETE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+	private long pendingDeletesSinceNanos;
 
 	private final Thread writer;
 
@@ -143,21 +151,23 @@ final class GroupCommitWriter {
 				insert.complete(new JobStoreUnavailableException("the job store was closed"));
 			}
 		}
-		if (!this.retryDeletes.isEmpty() && !this.writer.isAlive()) {
+		if (!this.pendingDeletes.isEmpty() && !this.writer.isAlive()) {
 			logger.warn("{} finished jobs could not be deleted from the store; they run again after a restart",
-					this.retryDeletes.size());
+					this.pendingDeletes.size());
 		}
 	}
 
 	private void writeLoop() {
 		List<StoreOperation> drained = new ArrayList<>();
-		while (this.running || !this.queue.isEmpty()) {
+		while (this.running || !this.queue.isEmpty() || (!this.pendingDeletes.isEmpty() && this.available)) {
 			try {
-				StoreOperation first = this.queue.poll(this.settings.getRetryInterval().toMillis(),
-						TimeUnit.MILLISECONDS);
+				StoreOperation first = this.queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
 				if (first == null) {
-					if (!this.available || !this.retryDeletes.isEmpty()) {
+					if (!this.available) {
 						probe();
+					}
+					else if (!this.pendingDeletes.isEmpty() && (deletesAreDue() || !this.running)) {
+						writePendingDeletes(List.of());
 					}
 					continue;
 				}
@@ -176,10 +186,20 @@ final class GroupCommitWriter {
 		}
 	}
 
+	private long pollNanos() {
+		if (this.pendingDeletes.isEmpty() || !this.available) {
+			return this.settings.getRetryInterval().toNanos();
+		}
+		return Math.max(0, this.pendingDeletesSinceNanos + DELETE_DELAY_NANOS - System.nanoTime());
+	}
+
+	private boolean deletesAreDue() {
+		return System.nanoTime() - this.pendingDeletesSinceNanos >= DELETE_DELAY_NANOS
+				|| this.pendingDeletes.size() >= this.settings.getMaxBatchSize();
+	}
+
 	private void process(List<StoreOperation> drained) {
 		List<Insert> inserts = new ArrayList<>(drained.size());
-		List<Delete> deletes = new ArrayList<>(this.retryDeletes);
-		this.retryDeletes.clear();
 		long now = System.nanoTime();
 		for (StoreOperation operation : drained) {
 			if (operation instanceof Insert insert) {
@@ -194,15 +214,36 @@ final class GroupCommitWriter {
 				inserts.add(insert);
 			}
 			else {
-				deletes.add((Delete) operation);
+				holdDelete((Delete) operation);
 			}
 		}
 		if (!this.available && !probe()) {
 			JobStoreUnavailableException failure = new JobStoreUnavailableException(
 					"the job store database is unavailable: " + this.lastFailure);
 			inserts.forEach((insert) -> insert.complete(failure));
-			this.retryDeletes.addAll(deletes);
 			return;
+		}
+		if (!inserts.isEmpty() || deletesAreDue() || !this.running) {
+			writePendingDeletes(inserts);
+		}
+	}
+
+	private void holdDelete(Delete delete) {
+		if (this.pendingDeletes.isEmpty()) {
+			this.pendingDeletesSinceNanos = System.nanoTime();
+		}
+		this.pendingDeletes.add(delete);
+	}
+
+	/** Commits the pending deletes (a bounded batch of them) together with the given inserts. */
+	private void writePendingDeletes(List<Insert> inserts) {
+		int count = Math.min(this.pendingDeletes.size(), Math.max(1, this.settings.getMaxBatchSize() - inserts.size()));
+		List<Delete> deletes = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			deletes.add(this.pendingDeletes.poll());
+		}
+		if (!this.pendingDeletes.isEmpty()) {
+			this.pendingDeletesSinceNanos = System.nanoTime() - DELETE_DELAY_NANOS;
 		}
 		write(deletes, inserts);
 	}
@@ -327,7 +368,9 @@ final class GroupCommitWriter {
 		for (Insert insert : inserts) {
 			insert.complete(failure);
 		}
-		this.retryDeletes.addAll(deletes);
+		for (int i = deletes.size() - 1; i >= 0; i--) {
+			this.pendingDeletes.addFirst(deletes.get(i));
+		}
 	}
 
 	/** Checks the database at most once per retry interval; on success retries the deletes it kept. */
@@ -341,12 +384,7 @@ final class GroupCommitWriter {
 			return false;
 		}
 		markAvailable();
-		if (!this.retryDeletes.isEmpty()) {
-			List<Delete> deletes = new ArrayList<>(this.retryDeletes);
-			this.retryDeletes.clear();
-			write(deletes, List.of());
-		}
-		return this.available;
+		return true;
 	}
 
 	private boolean reachable() {
