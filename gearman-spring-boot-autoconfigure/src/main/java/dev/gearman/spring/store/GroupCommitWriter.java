@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -302,20 +304,16 @@ final class GroupCommitWriter {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				if (!deletes.isEmpty() || replaceExisting) {
+				if (!deletes.isEmpty()) {
+					deleteRows(connection, deletes, queryTimeout);
+				}
+				if (replaceExisting) {
 					try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE)) {
 						statement.setQueryTimeout(queryTimeout);
-						for (Delete delete : deletes) {
-							statement.setString(1, delete.function());
-							statement.setString(2, delete.unique());
+						for (Insert insert : inserts) {
+							statement.setString(1, insert.job.function());
+							statement.setString(2, insert.job.unique());
 							statement.addBatch();
-						}
-						if (replaceExisting) {
-							for (Insert insert : inserts) {
-								statement.setString(1, insert.job.function());
-								statement.setString(2, insert.job.unique());
-								statement.addBatch();
-							}
 						}
 						statement.executeBatch();
 					}
@@ -348,6 +346,31 @@ final class GroupCommitWriter {
 					ex.addSuppressed(rollbackFailure);
 				}
 				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Deletes rows a function's keys at a time ({@code unique_key IN (...)}): one statement per chunk costs the
+	 * database far less than one per row.
+	 */
+	private static void deleteRows(Connection connection, List<Delete> deletes, int queryTimeout) throws SQLException {
+		Map<String, List<String>> byFunction = new LinkedHashMap<>();
+		for (Delete delete : deletes) {
+			byFunction.computeIfAbsent(delete.function(), (function) -> new ArrayList<>()).add(delete.unique());
+		}
+		for (Map.Entry<String, List<String>> entry : byFunction.entrySet()) {
+			List<String> uniques = entry.getValue();
+			for (int from = 0; from < uniques.size(); from += QueueTable.DELETE_CHUNK) {
+				List<String> chunk = uniques.subList(from, Math.min(uniques.size(), from + QueueTable.DELETE_CHUNK));
+				try (PreparedStatement statement = connection.prepareStatement(QueueTable.deleteKeys(chunk.size()))) {
+					statement.setQueryTimeout(queryTimeout);
+					statement.setString(1, entry.getKey());
+					for (int i = 0; i < chunk.size(); i++) {
+						statement.setString(i + 2, chunk.get(i));
+					}
+					statement.executeUpdate();
+				}
 			}
 		}
 	}
@@ -441,13 +464,19 @@ final class GroupCommitWriter {
 				}
 			}
 			// the queue is in deadline order (one timeout for all), so stop at the first live insert
+			int expired = 0;
 			for (StoreOperation operation : this.queue) {
 				if (operation instanceof Insert insert && !insert.isDone()) {
 					if (now - insert.deadlineNanos <= 0) {
 						break;
 					}
-					insert.complete(timedOut());
+					expired += insert.complete(timedOut()) ? 1 : 0;
 				}
+			}
+			if (expired > 0) {
+				// the writer does not keep up: fail new submissions at once until it commits or probes again
+				markUnavailable(new SQLException(expired + " jobs waited more than "
+						+ this.settings.getTimeout().toMillis() + " ms for the writer"));
 			}
 		}
 	}
