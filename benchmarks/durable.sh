@@ -31,6 +31,7 @@ WORK=$(mktemp -d /tmp/gearman-durable-bench.XXXXXX)
 chmod 755 "$WORK"
 PIDS=()
 cleanup() {
+  if [ -f "$WORK/java.pids" ]; then while read -r pid; do PIDS+=("$pid"); done <"$WORK/java.pids"; fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -f "$WORK/pg/data/postmaster.pid" ]; then as_postgres "$PGBIN/pg_ctl -D $WORK/pg/data -m fast -w stop" >/dev/null 2>&1 || true; fi
@@ -61,7 +62,8 @@ start_ours() { # name extra-args...
   local port; port=$(free_port)
   java -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$port" \
     --logging.level.root=WARN "$@" >"$WORK/$name.log" 2>&1 &
-  local pid=$!; PIDS+=("$pid")
+  local pid=$!
+  echo "$pid" >>"$WORK/java.pids"   # called in $(...): the parent's PIDS array is out of reach
   wait_port "$port" "$pid" "$WORK/$name.log"
   echo "$port"
 }

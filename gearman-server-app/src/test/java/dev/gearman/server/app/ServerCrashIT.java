@@ -60,7 +60,7 @@ class ServerCrashIT {
 			clients.add(thread);
 		}
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		while (acknowledged.size() < 3000) {
+		while (acknowledged.size() < 1500) {
 			assertThat(System.nanoTime()).as("acknowledged before the kill: %d", acknowledged.size())
 				.isLessThan(deadline);
 			Thread.sleep(10);

@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,8 +44,16 @@ final class GroupCommitWriter {
 
 	private final AtomicInteger queuedInserts = new AtomicInteger();
 
-	/** Deletes that failed with the database, retried when it returns; writer thread only. */
-	private final ArrayDeque<Delete> retryDeletes = new ArrayDeque<>();
+	/**
+	 * Deletes not committed yet; writer thread only. They wait up to {@link #DELETE_DELAY_NANOS} to ride along with
+	 * the next inserts' commit (a finished job's row surviving a crash only means the job runs again, which the
+	 * at-least-once contract allows), and they wait here while the database is down.
+	 */
+	private final ArrayDeque<Delete> pendingDeletes = new ArrayDeque<>();
+
+	private static final long DELETE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+	private long pendingDeletesSinceNanos;
 
 	private final Thread writer;
 
@@ -143,21 +153,23 @@ final class GroupCommitWriter {
 				insert.complete(new JobStoreUnavailableException("the job store was closed"));
 			}
 		}
-		if (!this.retryDeletes.isEmpty() && !this.writer.isAlive()) {
+		if (!this.pendingDeletes.isEmpty() && !this.writer.isAlive()) {
 			logger.warn("{} finished jobs could not be deleted from the store; they run again after a restart",
-					this.retryDeletes.size());
+					this.pendingDeletes.size());
 		}
 	}
 
 	private void writeLoop() {
 		List<StoreOperation> drained = new ArrayList<>();
-		while (this.running || !this.queue.isEmpty()) {
+		while (this.running || !this.queue.isEmpty() || (!this.pendingDeletes.isEmpty() && this.available)) {
 			try {
-				StoreOperation first = this.queue.poll(this.settings.getRetryInterval().toMillis(),
-						TimeUnit.MILLISECONDS);
+				StoreOperation first = this.queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
 				if (first == null) {
-					if (!this.available || !this.retryDeletes.isEmpty()) {
+					if (!this.available) {
 						probe();
+					}
+					else if (!this.pendingDeletes.isEmpty() && (deletesAreDue() || !this.running)) {
+						writePendingDeletes(List.of());
 					}
 					continue;
 				}
@@ -176,10 +188,20 @@ final class GroupCommitWriter {
 		}
 	}
 
+	private long pollNanos() {
+		if (this.pendingDeletes.isEmpty() || !this.available) {
+			return this.settings.getRetryInterval().toNanos();
+		}
+		return Math.max(0, this.pendingDeletesSinceNanos + DELETE_DELAY_NANOS - System.nanoTime());
+	}
+
+	private boolean deletesAreDue() {
+		return System.nanoTime() - this.pendingDeletesSinceNanos >= DELETE_DELAY_NANOS
+				|| this.pendingDeletes.size() >= this.settings.getMaxBatchSize();
+	}
+
 	private void process(List<StoreOperation> drained) {
 		List<Insert> inserts = new ArrayList<>(drained.size());
-		List<Delete> deletes = new ArrayList<>(this.retryDeletes);
-		this.retryDeletes.clear();
 		long now = System.nanoTime();
 		for (StoreOperation operation : drained) {
 			if (operation instanceof Insert insert) {
@@ -194,15 +216,36 @@ final class GroupCommitWriter {
 				inserts.add(insert);
 			}
 			else {
-				deletes.add((Delete) operation);
+				holdDelete((Delete) operation);
 			}
 		}
 		if (!this.available && !probe()) {
 			JobStoreUnavailableException failure = new JobStoreUnavailableException(
 					"the job store database is unavailable: " + this.lastFailure);
 			inserts.forEach((insert) -> insert.complete(failure));
-			this.retryDeletes.addAll(deletes);
 			return;
+		}
+		if (!inserts.isEmpty() || deletesAreDue() || !this.running) {
+			writePendingDeletes(inserts);
+		}
+	}
+
+	private void holdDelete(Delete delete) {
+		if (this.pendingDeletes.isEmpty()) {
+			this.pendingDeletesSinceNanos = System.nanoTime();
+		}
+		this.pendingDeletes.add(delete);
+	}
+
+	/** Commits the pending deletes (a bounded batch of them) together with the given inserts. */
+	private void writePendingDeletes(List<Insert> inserts) {
+		int count = Math.min(this.pendingDeletes.size(), Math.max(1, this.settings.getMaxBatchSize() - inserts.size()));
+		List<Delete> deletes = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			deletes.add(this.pendingDeletes.poll());
+		}
+		if (!this.pendingDeletes.isEmpty()) {
+			this.pendingDeletesSinceNanos = System.nanoTime() - DELETE_DELAY_NANOS;
 		}
 		write(deletes, inserts);
 	}
@@ -261,20 +304,16 @@ final class GroupCommitWriter {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
-				if (!deletes.isEmpty() || replaceExisting) {
+				if (!deletes.isEmpty()) {
+					deleteRows(connection, deletes, queryTimeout);
+				}
+				if (replaceExisting) {
 					try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE)) {
 						statement.setQueryTimeout(queryTimeout);
-						for (Delete delete : deletes) {
-							statement.setString(1, delete.function());
-							statement.setString(2, delete.unique());
+						for (Insert insert : inserts) {
+							statement.setString(1, insert.job.function());
+							statement.setString(2, insert.job.unique());
 							statement.addBatch();
-						}
-						if (replaceExisting) {
-							for (Insert insert : inserts) {
-								statement.setString(1, insert.job.function());
-								statement.setString(2, insert.job.unique());
-								statement.addBatch();
-							}
 						}
 						statement.executeBatch();
 					}
@@ -311,6 +350,31 @@ final class GroupCommitWriter {
 		}
 	}
 
+	/**
+	 * Deletes rows a function's keys at a time ({@code unique_key IN (...)}): one statement per chunk costs the
+	 * database far less than one per row.
+	 */
+	private static void deleteRows(Connection connection, List<Delete> deletes, int queryTimeout) throws SQLException {
+		Map<String, List<String>> byFunction = new LinkedHashMap<>();
+		for (Delete delete : deletes) {
+			byFunction.computeIfAbsent(delete.function(), (function) -> new ArrayList<>()).add(delete.unique());
+		}
+		for (Map.Entry<String, List<String>> entry : byFunction.entrySet()) {
+			List<String> uniques = entry.getValue();
+			for (int from = 0; from < uniques.size(); from += QueueTable.DELETE_CHUNK) {
+				List<String> chunk = uniques.subList(from, Math.min(uniques.size(), from + QueueTable.DELETE_CHUNK));
+				try (PreparedStatement statement = connection.prepareStatement(QueueTable.deleteKeys(chunk.size()))) {
+					statement.setQueryTimeout(queryTimeout);
+					statement.setString(1, entry.getKey());
+					for (int i = 0; i < chunk.size(); i++) {
+						statement.setString(i + 2, chunk.get(i));
+					}
+					statement.executeUpdate();
+				}
+			}
+		}
+	}
+
 	private void succeeded(List<Insert> inserts) {
 		this.committedBatches.incrementAndGet();
 		this.committedInserts.addAndGet(inserts.size());
@@ -327,7 +391,9 @@ final class GroupCommitWriter {
 		for (Insert insert : inserts) {
 			insert.complete(failure);
 		}
-		this.retryDeletes.addAll(deletes);
+		for (int i = deletes.size() - 1; i >= 0; i--) {
+			this.pendingDeletes.addFirst(deletes.get(i));
+		}
 	}
 
 	/** Checks the database at most once per retry interval; on success retries the deletes it kept. */
@@ -341,12 +407,7 @@ final class GroupCommitWriter {
 			return false;
 		}
 		markAvailable();
-		if (!this.retryDeletes.isEmpty()) {
-			List<Delete> deletes = new ArrayList<>(this.retryDeletes);
-			this.retryDeletes.clear();
-			write(deletes, List.of());
-		}
-		return this.available;
+		return true;
 	}
 
 	private boolean reachable() {
@@ -403,13 +464,19 @@ final class GroupCommitWriter {
 				}
 			}
 			// the queue is in deadline order (one timeout for all), so stop at the first live insert
+			int expired = 0;
 			for (StoreOperation operation : this.queue) {
 				if (operation instanceof Insert insert && !insert.isDone()) {
 					if (now - insert.deadlineNanos <= 0) {
 						break;
 					}
-					insert.complete(timedOut());
+					expired += insert.complete(timedOut()) ? 1 : 0;
 				}
+			}
+			if (expired > 0) {
+				// the writer does not keep up: fail new submissions at once until it commits or probes again
+				markUnavailable(new SQLException(expired + " jobs waited more than "
+						+ this.settings.getTimeout().toMillis() + " ms for the writer"));
 			}
 		}
 	}
