@@ -62,6 +62,8 @@ final class Job {
 
 	long enqueuedNanos;
 
+	long startedNanos;
+
 	@Nullable Job prev;
 
 	@Nullable Job next;

@@ -44,13 +44,25 @@ public final class JobEngine implements AutoCloseable {
 	 * @param store where background jobs are kept
 	 */
 	public JobEngine(GearmanServerSettings settings, JobStore store) {
+		this(settings, store, EngineListener.NONE);
+	}
+
+	/**
+	 * Creates an engine that reports job events to a listener, and starts its thread.
+	 * @param settings the server settings
+	 * @param store where background jobs are kept
+	 * @param listener receives job events on the engine thread
+	 */
+	public JobEngine(GearmanServerSettings settings, JobStore store, EngineListener listener) {
 		this.loop = new EngineLoop("gearman-engine");
-		this.state = new EngineState(this.loop, store, settings);
+		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
+		this.state = new EngineState(this.loop, store, settings, safe);
 		this.dispatcher = new JobDispatcher(this.state);
 		this.submissions = new Submissions(this.state, this.dispatcher);
 		this.results = new WorkResults(this.state, this.dispatcher);
 		this.admin = new AdminCommands(this.state, this.dispatcher);
 		this.loop.addBatchHook(this.state::flush);
+		this.loop.addBatchHook(this::completeDrainIfIdle);
 	}
 
 	/**
@@ -131,6 +143,43 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	public CompletableFuture<EngineSnapshot> snapshot() {
 		return call(EngineSnapshot::of);
+	}
+
+	/**
+	 * A report of everything the admin protocol shows, for the actuator endpoint: functions, workers and jobs.
+	 * @param maxEntries the largest number of workers and of jobs listed; the totals are always exact
+	 * @return the report, completed on the engine thread
+	 */
+	public CompletableFuture<EngineReport> report(int maxEntries) {
+		return call((state) -> EngineReport.of(state, maxEntries));
+	}
+
+	/**
+	 * Starts draining for shutdown: from now on no job is handed to a worker, sleeping workers are not woken, and
+	 * submissions that could not outlive the stop (foreground jobs, background jobs without a durable store) are
+	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. Thread-safe.
+	 * @return completes once no job runs any more
+	 */
+	public CompletableFuture<Void> drain() {
+		CompletableFuture<Void> drained = new CompletableFuture<>();
+		this.loop.execute(() -> {
+			this.state.draining = true;
+			if (this.state.drained == null) {
+				this.state.drained = drained;
+			}
+			else {
+				this.state.drained.whenComplete((ignored, ex) -> drained.complete(null));
+			}
+			completeDrainIfIdle();
+		});
+		return drained;
+	}
+
+	private void completeDrainIfIdle() {
+		CompletableFuture<Void> drained = this.state.drained;
+		if (drained != null && this.state.running == 0 && !drained.isDone()) {
+			drained.complete(null);
+		}
 	}
 
 	EngineLoop loop() {

@@ -57,6 +57,11 @@ final class Submissions {
 		else if (type == PacketType.SUBMIT_REDUCE_JOB || type == PacketType.SUBMIT_REDUCE_JOB_BACKGROUND) {
 			reducer = packet.arg(2);
 		}
+		if (this.state.draining && !(background && this.state.store.isDurable())) {
+			// the job would never run: nothing is dispatched while draining and memory does not survive the stop
+			this.state.send(client, Packet.error("SHUTTING_DOWN", "Server is shutting down"));
+			return;
+		}
 		String unique = packet.arg(1);
 		if (unique.length() > GearmanConstants.MAX_UNIQUE_SIZE
 				|| (reducer != null && reducer.length() > GearmanConstants.MAX_UNIQUE_SIZE)) {
@@ -80,6 +85,7 @@ final class Submissions {
 			store(job, client.reserve());
 			return;
 		}
+		this.state.listener.jobSubmitted(function.name, priority, background);
 		this.dispatcher.accept(job);
 		this.state.reply(client, PacketType.JOB_CREATED, job.handle);
 	}
@@ -137,6 +143,7 @@ final class Submissions {
 			return;
 		}
 		job.persisted = true;
+		this.state.listener.jobSubmitted(job.function.name, job.priority, true);
 		fillAll(replies, Packet.response(PacketType.JOB_CREATED, job.handle));
 		if (job.abandoned) {
 			this.state.release(job);

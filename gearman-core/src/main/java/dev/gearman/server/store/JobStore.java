@@ -48,6 +48,14 @@ public interface JobStore extends AutoCloseable {
 		return true;
 	}
 
+	/**
+	 * Registers the listener that receives this store's batch statistics. A store that does not batch (the
+	 * in-memory one) ignores it. Called once, before the server starts.
+	 * @param listener the listener
+	 */
+	default void setListener(JobStoreListener listener) {
+	}
+
 	@Override
 	default void close() {
 	}
