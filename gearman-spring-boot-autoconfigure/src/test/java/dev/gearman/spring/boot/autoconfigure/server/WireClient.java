@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.fail;
  * A blocking Gearman connection for tests that must see exactly what the server sends, including the moment it
  * closes the connection.
  */
-final class WireClient implements AutoCloseable {
+public final class WireClient implements AutoCloseable {
 
-	static final Duration TIMEOUT = Duration.ofSeconds(5);
+	public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	private final Socket socket;
 
@@ -45,7 +45,7 @@ final class WireClient implements AutoCloseable {
 		this.out = socket.getOutputStream();
 	}
 
-	static WireClient open(String host, int port) {
+	public static WireClient open(String host, int port) {
 		try {
 			Socket socket = new Socket();
 			socket.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
@@ -56,7 +56,7 @@ final class WireClient implements AutoCloseable {
 		}
 	}
 
-	void send(Packet packet) {
+	public void send(Packet packet) {
 		ByteBuf buf = Unpooled.buffer();
 		try {
 			GearmanEncoder.write(packet, buf);
@@ -69,7 +69,7 @@ final class WireClient implements AutoCloseable {
 		}
 	}
 
-	void sendRaw(byte[] bytes) {
+	public void sendRaw(byte[] bytes) {
 		try {
 			this.out.write(bytes);
 			this.out.flush();
@@ -79,28 +79,28 @@ final class WireClient implements AutoCloseable {
 		}
 	}
 
-	void send(PacketType type, String... args) {
+	public void send(PacketType type, String... args) {
 		send(Packet.request(type, args));
 	}
 
-	void sendData(PacketType type, String data, String... args) {
+	public void sendData(PacketType type, String data, String... args) {
 		send(Packet.requestWithData(type, data.getBytes(StandardCharsets.UTF_8), args));
 	}
 
 	/** ECHO round trip: proves the connection is open and served. */
-	void echo() {
+	public void echo() {
 		sendData(PacketType.ECHO_REQ, "ping");
 		assertThat(expect(PacketType.ECHO_RES).data()).isEqualTo("ping".getBytes(StandardCharsets.UTF_8));
 	}
 
-	Packet expect(PacketType type) {
+	public Packet expect(PacketType type) {
 		Packet packet = read();
 		assertThat(packet.type()).as("packet type of %s", packet).isEqualTo(type);
 		return packet;
 	}
 
 	/** Reads packets until one of the given type, skipping NOOPs. */
-	Packet expectSkippingNoop(PacketType type) {
+	public Packet expectSkippingNoop(PacketType type) {
 		Packet packet;
 		do {
 			packet = read();
@@ -110,7 +110,7 @@ final class WireClient implements AutoCloseable {
 		return packet;
 	}
 
-	Packet read() {
+	public Packet read() {
 		try {
 			return readPacket();
 		}
@@ -130,7 +130,7 @@ final class WireClient implements AutoCloseable {
 	 * @return {@code true} if it closed (end of stream or reset) within the timeout, {@code false} if it sent data
 	 * or stayed open
 	 */
-	boolean closedByServer(Duration timeout) {
+	public boolean closedByServer(Duration timeout) {
 		try {
 			this.socket.setSoTimeout((int) timeout.toMillis());
 			return this.in.read() < 0;
