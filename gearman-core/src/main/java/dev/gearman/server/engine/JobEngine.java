@@ -158,7 +158,7 @@ public final class JobEngine implements AutoCloseable {
 	 * Starts draining for shutdown: from now on no job is handed to a worker, sleeping workers are not woken, and
 	 * submissions that could not outlive the stop (foreground jobs, background jobs without a durable store) are
 	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. Thread-safe.
-	 * @return completes once no job runs any more
+	 * @return completes once no job runs any more and the store has answered every pending background submission
 	 */
 	public CompletableFuture<Void> drain() {
 		CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -177,9 +177,19 @@ public final class JobEngine implements AutoCloseable {
 
 	private void completeDrainIfIdle() {
 		CompletableFuture<Void> drained = this.state.drained;
-		if (drained != null && this.state.running == 0 && !drained.isDone()) {
+		if (drained != null && !drained.isDone() && this.state.running == 0 && !storing()) {
 			drained.complete(null);
 		}
+	}
+
+	/** Whether a background job waits for the store; its client is owed a JOB_CREATED or an ERROR. */
+	private boolean storing() {
+		for (FunctionQueue function : this.state.functions.values()) {
+			if (function.storing > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	EngineLoop loop() {

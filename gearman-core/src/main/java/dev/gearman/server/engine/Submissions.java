@@ -3,6 +3,7 @@ package dev.gearman.server.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.protocol.Packet;
@@ -129,7 +130,15 @@ final class Submissions {
 		}
 		StoredJob stored = new StoredJob(job.function.name, job.storeKey, job.priority.ordinal(), job.data,
 				job.whenToRun, job.sequence);
-		this.state.store.add(stored, (failure) -> this.state.loop.execute(() -> stored(job, failure)));
+		this.state.store.add(stored, (failure) -> {
+			try {
+				this.state.loop.execute(() -> stored(job, failure));
+			}
+			catch (RejectedExecutionException ex) {
+				// the engine stopped before the store answered: the row, if committed, is replayed after a restart
+				logger.debug("Store answered for job {} after the engine stopped", job.handle);
+			}
+		});
 	}
 
 	private void stored(Job job, @Nullable Throwable failure) {

@@ -2,11 +2,15 @@ package dev.gearman.server.engine;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import dev.gearman.protocol.PacketType;
+import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.StoredJob;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Draining for a graceful shutdown: running jobs finish, nothing new is handed out, and submissions that could not
@@ -86,6 +90,50 @@ class DrainTests extends EngineTestSupport {
 		client.expect(PacketType.JOB_CREATED);
 		expectNoJob(worker);
 		assertThat(durable.removes).as("a queued durable job stays in the store").isEmpty();
+	}
+
+	@Test
+	void drainShouldWaitForTheStoreToAnswerPendingSubmissions() throws Exception {
+		DurableStoreTests.ControlledStore durable = new DurableStoreTests.ControlledStore();
+		this.store = durable;
+		TestPeer client = peer();
+		client.sendData(PacketType.SUBMIT_JOB_BG, "pending", "f", "u");
+		DurableStoreTests.PendingAdd add = durable.nextAdd();
+		CompletableFuture<Void> drained = engine().drain();
+		sync();
+		assertThat(drained).as("drained while the client waits for JOB_CREATED").isNotDone();
+		add.succeed();
+		drained.get(3, TimeUnit.SECONDS);
+		client.expect(PacketType.JOB_CREATED);
+	}
+
+	@Test
+	void storeAnsweringAfterTheEngineStoppedShouldNotThrowIntoTheStore() throws Exception {
+		CompletableFuture<Consumer<Throwable>> callback = new CompletableFuture<>();
+		this.store = new JobStore() {
+			@Override
+			public boolean isDurable() {
+				return true;
+			}
+
+			@Override
+			public void add(StoredJob job, Consumer<Throwable> done) {
+				callback.complete(done);
+			}
+
+			@Override
+			public void remove(String function, String unique) {
+			}
+
+			@Override
+			public void replay(Consumer<StoredJob> sink) {
+			}
+		};
+		TestPeer client = peer();
+		client.sendData(PacketType.SUBMIT_JOB_BG, "late", "f", "u");
+		Consumer<Throwable> done = callback.get(3, TimeUnit.SECONDS);
+		engine().close();
+		assertThatNoException().as("the store's thread answering late").isThrownBy(() -> done.accept(null));
 	}
 
 }
