@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,13 @@ import dev.gearman.worker.GearmanWorkerSettings;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "gearman.server.port=0", "gearman.server.address=127.0.0.1",
 				"gearman.server.handle-prefix=H:app-test", "gearman.server.metrics.refresh-interval=100ms",
 				"gearman.server.shutdown-timeout=2s" })
+@DirtiesContext
 class ServerAppActuatorTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
@@ -50,8 +56,17 @@ class ServerAppActuatorTests {
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
+	/** A fresh data directory, so that a durable store replays nothing from earlier runs or other tests. */
+	@TempDir
+	static Path dataDir;
+
 	@LocalServerPort
 	private int httpPort;
+
+	@DynamicPropertySource
+	static void dataDirectory(DynamicPropertyRegistry registry) {
+		registry.add("gearman.server.data-dir", () -> dataDir.toString());
+	}
 
 	@Autowired
 	private GearmanServer server;

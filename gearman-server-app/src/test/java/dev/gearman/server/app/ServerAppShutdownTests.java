@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import dev.gearman.server.GearmanServer;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,10 +31,10 @@ import static org.awaitility.Awaitility.await;
 class ServerAppShutdownTests {
 
 	@Test
-	void readinessShouldBeOutOfServiceWhileTheServerDrains() throws Exception {
+	void readinessShouldBeOutOfServiceWhileTheServerDrains(@TempDir Path dataDir) throws Exception {
 		ConfigurableApplicationContext app = new SpringApplicationBuilder(GearmanServerApplication.class).run(
 				"--server.port=0", "--gearman.server.port=0", "--gearman.server.address=127.0.0.1",
-				"--gearman.server.shutdown-timeout=20s");
+				"--gearman.server.shutdown-timeout=20s", "--gearman.server.data-dir=" + dataDir);
 		HttpClient http = HttpClient.newHttpClient();
 		int httpPort = ((WebServerApplicationContext) app).getWebServer().getPort();
 		GearmanServer server = app.getBean(GearmanServer.class);
