@@ -23,6 +23,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -30,6 +32,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,9 @@ public final class GearmanServer implements AutoCloseable {
 	private final EngineListener listener;
 
 	private final AtomicInteger connections = new AtomicInteger();
+
+	/** Accepted connections, closed politely (after their pending replies) at the end of a stop. */
+	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
 	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
 	private volatile boolean refusing;
@@ -207,6 +213,9 @@ public final class GearmanServer implements AutoCloseable {
 		this.state = State.DRAINING;
 		this.serverChannel.close().syncUninterruptibly();
 		int unfinished = drain(this.settings.getShutdownTimeout());
+		// a close issued from here queues behind the writes the engine already handed to each channel's event
+		// loop, so the last results reach their clients; shutting the loops down directly would drop them
+		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
 		shutdownGroups();
 		this.engine.close();
 		this.state = State.STOPPED;
@@ -305,6 +314,7 @@ public final class GearmanServer implements AutoCloseable {
 				return;
 			}
 			GearmanServer.this.refusing = false;
+			GearmanServer.this.channels.add(channel);
 			long maxPacket = GearmanServer.this.settings.getMaxPacketSize();
 			long idleMillis = GearmanServer.this.settings.getIdleTimeout().toMillis();
 			if (idleMillis > 0) {

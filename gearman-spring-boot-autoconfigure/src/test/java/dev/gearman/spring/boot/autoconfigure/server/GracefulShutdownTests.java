@@ -1,12 +1,16 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.GearmanServerSettings;
+import dev.gearman.server.store.MemoryJobStore;
 import dev.gearman.spring.health.GearmanServerHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,6 +21,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Closing the context drains the server: the port closes at once, readiness turns to REFUSING_TRAFFIC, running
@@ -81,6 +86,35 @@ class GracefulShutdownTests {
 				assertThat(server.state()).isEqualTo(GearmanServer.State.STOPPED);
 			}
 		});
+	}
+
+	@Test
+	void lastResultsShouldReachTheirClientsBeforeConnectionsClose() throws Exception {
+		// the race between the engine's last writes and the closing of connections: repeat to catch it
+		for (int i = 0; i < 15; i++) {
+			GearmanServerSettings settings = new GearmanServerSettings();
+			settings.setPort(0);
+			settings.setShutdownTimeout(Duration.ofSeconds(10));
+			GearmanServer server = new GearmanServer(settings, MemoryJobStore.INSTANCE);
+			server.start();
+			try (WireClient client = WireClient.open("127.0.0.1", server.port());
+					WireClient worker = WireClient.open("127.0.0.1", server.port())) {
+				client.sendData(PacketType.SUBMIT_JOB, "data", "f", "");
+				String handle = client.expect(PacketType.JOB_CREATED).arg(0);
+				worker.send(PacketType.CAN_DO, "f");
+				worker.send(PacketType.GRAB_JOB);
+				worker.expect(PacketType.JOB_ASSIGN);
+				CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
+				await().atMost(WireClient.TIMEOUT).until(() -> server.state() == GearmanServer.State.DRAINING);
+				worker.sendData(PacketType.WORK_COMPLETE, "result " + i, handle);
+				Packet complete = client.expect(PacketType.WORK_COMPLETE);
+				assertThat(new String(complete.data(), StandardCharsets.UTF_8)).isEqualTo("result " + i);
+				stopping.get(10, TimeUnit.SECONDS);
+			}
+			finally {
+				server.stop();
+			}
+		}
 	}
 
 	private static void awaitRefused(int port) throws InterruptedException {
