@@ -42,9 +42,12 @@ if [ ! -x "$SHARED" ]; then
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG=$(mktemp)
+# the app also serves the actuator over HTTP (default 8080): take any free port so parallel runs do not collide
+export SERVER_PORT=0
 java -jar gearman-server-app/target/gearman-server-app.jar --gearman.server.address=127.0.0.1 \
   --gearman.server.port="$PORT" >"$LOG" 2>&1 &
 APP=$!
+unset SERVER_PORT
 trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   if grep -q "listening on" "$LOG"; then break; fi
