@@ -17,6 +17,12 @@ need_packages() {
   php -r 'exit(class_exists("GearmanClient") ? 0 : 1);' 2>/dev/null || missing="$missing php-gearman"
   [ -f /usr/include/libgearman-1.0/gearman.h ] || missing="$missing libgearman-dev"
   command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+  # the JDBC store's tests start a throwaway PostgreSQL and MariaDB on loopback
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || missing="$missing mariadb-server"
+  # the crawler sample's page test drives headless Chromium through chromedriver
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  [ -x /usr/bin/chromedriver ] || missing="$missing chromium-driver"
   echo "$missing"
 }
 
@@ -42,14 +48,16 @@ if [ ! -x "$SHARED" ]; then
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG=$(mktemp)
+DATA_DIR=$(mktemp -d)
+# the default JDBC store (embedded H2 in a fresh data directory): every scenario must pass with durable jobs
 # the app also serves the actuator over HTTP (default 8080): take any free port so parallel runs do not collide
 export SERVER_PORT=0
 java -jar gearman-server-app/target/gearman-server-app.jar --gearman.server.address=127.0.0.1 \
-  --gearman.server.port="$PORT" >"$LOG" 2>&1 &
+  --gearman.server.port="$PORT" --gearman.server.data-dir="$DATA_DIR" >"$LOG" 2>&1 &
 APP=$!
 unset SERVER_PORT
-trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
+trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$DATA_DIR"' EXIT
+for _ in $(seq 1 480); do
   if grep -q "listening on" "$LOG"; then break; fi
   if ! kill -0 $APP 2>/dev/null; then cat "$LOG" >&2; exit 1; fi
   sleep 0.25

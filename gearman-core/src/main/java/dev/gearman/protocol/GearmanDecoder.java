@@ -13,8 +13,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * At every packet boundary the first byte decides: {@code 0} starts a binary packet, anything else an admin
  * line, so the two may interleave on one connection as they do with gearmand. Parsing never looks past the
  * payload size the header declares. A header announcing more than {@code maxPacketSize} fails at once with a
- * {@link PacketTooLargeException}, before any of the payload is buffered. After any failure the decoder
- * discards all further input: a Gearman stream cannot be resynchronised.
+ * {@link PacketTooLargeException}, before any of the payload is buffered. After any failure the decoder drops what
+ * it holds and discards all further input: a Gearman stream cannot be resynchronised.
  */
 public class GearmanDecoder extends ByteToMessageDecoder {
 
@@ -42,6 +42,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	private PacketType type = PacketType.NOOP;
 
 	private int payloadSize;
+
+	/** How many bytes of the pending admin line have already been searched for its newline. */
+	private int lineScanned;
 
 	/**
 	 * Creates a decoder.
@@ -92,18 +95,22 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	private void decodeLine(ByteBuf in, List<Object> out) {
 		if (!this.adminText) {
-			throw fail("magic: first byte 0x" + Integer.toHexString(in.getByte(in.readerIndex()) & 0xff)
+			throw fail(in, "magic: first byte 0x" + Integer.toHexString(in.getByte(in.readerIndex()) & 0xff)
 					+ " (expected: 0x00)");
 		}
-		int searchEnd = in.readerIndex() + Math.min(in.readableBytes(), GearmanConstants.MAX_ADMIN_LINE + 1);
-		int eol = in.indexOf(in.readerIndex(), searchEnd, (byte) '\n');
+		int start = in.readerIndex();
+		int searchEnd = start + Math.min(in.readableBytes(), GearmanConstants.MAX_ADMIN_LINE + 1);
+		// resume where the last search stopped: a line trickling in byte by byte is scanned once, not n^2/2 times
+		int eol = in.indexOf(start + this.lineScanned, searchEnd, (byte) '\n');
 		if (eol < 0) {
 			if (in.readableBytes() > GearmanConstants.MAX_ADMIN_LINE) {
-				throw fail("admin line: more than " + GearmanConstants.MAX_ADMIN_LINE + " bytes (expected: <= "
+				throw fail(in, "admin line: more than " + GearmanConstants.MAX_ADMIN_LINE + " bytes (expected: <= "
 						+ GearmanConstants.MAX_ADMIN_LINE + ")");
 			}
+			this.lineScanned = searchEnd - start;
 			return;
 		}
+		this.lineScanned = 0;
 		int end = eol;
 		if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
 			end--;
@@ -121,17 +128,16 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		int magicCode = in.getInt(start);
 		Magic magic = Magic.fromCode(magicCode);
 		if (magic == null) {
-			throw fail("magic: 0x" + Integer.toHexString(magicCode) + " (expected: \\0REQ or \\0RES)");
+			throw fail(in, "magic: 0x" + Integer.toHexString(magicCode) + " (expected: \\0REQ or \\0RES)");
 		}
 		long typeCode = in.getUnsignedInt(start + 4);
 		PacketType type = PacketType.fromCode(typeCode);
 		if (type == null) {
-			throw fail("type: " + typeCode + " (expected: 1..42)");
+			throw fail(in, "type: " + typeCode + " (expected: 1..42)");
 		}
 		long size = in.getUnsignedInt(start + 8);
 		if (size > this.maxPacketSize) {
-			this.state = State.BAD_MESSAGE;
-			in.skipBytes(in.readableBytes());
+			discardAll(in);
 			throw new PacketTooLargeException(size, this.maxPacketSize);
 		}
 		in.skipBytes(GearmanConstants.HEADER_SIZE);
@@ -149,7 +155,7 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		for (int i = 0; i < stringArgs; i++) {
 			int nul = in.indexOf(pos, end, (byte) 0);
 			if (nul < 0) {
-				throw fail(this.type + ": argument " + (i + 1) + " of " + this.type.argc()
+				throw fail(in, this.type + ": argument " + (i + 1) + " of " + this.type.argc()
 						+ " is not NUL-terminated within the " + this.payloadSize + "-byte payload");
 			}
 			args[i] = in.toString(pos, nul - pos, StandardCharsets.ISO_8859_1);
@@ -164,15 +170,21 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 			args[this.type.argc() - 1] = in.toString(pos, end - pos, StandardCharsets.ISO_8859_1);
 		}
 		else if (this.payloadSize > 0) {
-			throw fail(this.type + ": payload " + this.payloadSize + " bytes (expected: 0)");
+			throw fail(in, this.type + ": payload " + this.payloadSize + " bytes (expected: 0)");
 		}
 		in.readerIndex(end);
 		return Packet.decoded(this.magic, this.type, args, data);
 	}
 
-	private GearmanCodecException fail(String message) {
-		this.state = State.BAD_MESSAGE;
+	private GearmanCodecException fail(ByteBuf in, String message) {
+		discardAll(in);
 		return new GearmanCodecException(message);
+	}
+
+	/** After a failure nothing stays buffered: the stream cannot be resynchronised, so its bytes are useless. */
+	private void discardAll(ByteBuf in) {
+		this.state = State.BAD_MESSAGE;
+		in.skipBytes(in.readableBytes());
 	}
 
 	private static final byte[] EMPTY = new byte[0];

@@ -31,6 +31,34 @@ class WorkResultTests extends EngineTestSupport {
 	}
 
 	@Test
+	void workCompleteShouldReachEveryAttachedClient() {
+		TestPeer first = peer();
+		TestPeer second = peer();
+		TestPeer worker = worker("f");
+		String handle = submit(first, "f", "u", "data");
+		submit(second, "f", "u", "data");
+		grab(worker);
+		complete(worker, handle, "result");
+		first.expectData(PacketType.WORK_COMPLETE, "result", handle);
+		second.expectData(PacketType.WORK_COMPLETE, "result", handle);
+		worker.expectNoMessage();
+	}
+
+	@Test
+	void workFailShouldReachEveryAttachedClient() {
+		TestPeer first = peer();
+		TestPeer second = peer();
+		TestPeer worker = worker("f");
+		String handle = submit(first, "f", "u", "data");
+		submit(second, "f", "u", "data");
+		grab(worker);
+		worker.send(PacketType.WORK_FAIL, handle);
+		first.expect(PacketType.WORK_FAIL, handle);
+		second.expect(PacketType.WORK_FAIL, handle);
+		assertThat(showJobs()).isEqualTo(".\n");
+	}
+
+	@Test
 	void getStatusShouldShowRunningAndProgressAfterWorkStatus() {
 		TestPeer client = peer();
 		TestPeer worker = worker("f");

@@ -1,0 +1,150 @@
+package dev.gearman.server.app;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.gearman.client.GearmanClient;
+import dev.gearman.client.GearmanClientSettings;
+import dev.gearman.client.JobRequest;
+import dev.gearman.worker.GearmanWorker;
+import dev.gearman.worker.GearmanWorkerSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The durability contract against the real executable: clients pipeline background submissions into the server
+ * app jar (JDBC store, embedded H2), the process is killed with SIGKILL mid-stream, and after a restart on the same
+ * data directory every job whose JOB_CREATED reached a client runs.
+ */
+class ServerCrashIT {
+
+	private static final Path JAR = Path.of("target", "gearman-server-app.jar");
+
+	@TempDir
+	Path dataDir;
+
+	private final List<Process> processes = new ArrayList<>();
+
+	@AfterEach
+	void killServers() {
+		this.processes.forEach(Process::destroyForcibly);
+	}
+
+	@Test
+	void everyAcknowledgedJobRunsAfterKillDashNine() throws Exception {
+		assertThat(JAR).as("the repackaged jar (mvn package)").exists();
+		int port = freePort();
+		Process server = startServer(port, "first.log");
+		Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+		AtomicBoolean submitting = new AtomicBoolean(true);
+		List<Thread> clients = new ArrayList<>();
+		for (int c = 0; c < 3; c++) {
+			int clientNumber = c;
+			Thread thread = new Thread(() -> submitUntilKilled(port, "c" + clientNumber, acknowledged, submitting));
+			thread.start();
+			clients.add(thread);
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (acknowledged.size() < 3000) {
+			assertThat(System.nanoTime()).as("acknowledged before the kill: %d", acknowledged.size())
+				.isLessThan(deadline);
+			Thread.sleep(10);
+		}
+		// SIGKILL while the clients keep submitting: no shutdown hook, no flush
+		server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+		submitting.set(false);
+		for (Thread thread : clients) {
+			thread.join(30_000);
+		}
+		Set<String> mustRun = Set.copyOf(acknowledged);
+
+		int newPort = freePort();
+		startServer(newPort, "second.log");
+		Set<String> ran = ConcurrentHashMap.newKeySet();
+		try (GearmanWorker worker = new GearmanWorker(
+				GearmanWorkerSettings.of("127.0.0.1:" + newPort).withConcurrency(8))) {
+			worker.register("crash", (job) -> {
+				ran.add(job.unique());
+				return new byte[0];
+			});
+			worker.start();
+			long runDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+			while (!ran.containsAll(mustRun)) {
+				if (System.nanoTime() > runDeadline) {
+					Set<String> lost = new java.util.HashSet<>(mustRun);
+					lost.removeAll(ran);
+					fail(lost.size() + " of " + mustRun.size() + " acknowledged jobs never ran after the crash, e.g. "
+							+ lost.stream().limit(5).toList());
+				}
+				Thread.sleep(50);
+			}
+		}
+		assertThat(ran).containsAll(mustRun);
+	}
+
+	private static void submitUntilKilled(int port, String prefix, Set<String> acknowledged, AtomicBoolean submitting) {
+		Semaphore window = new Semaphore(100);
+		try (GearmanClient client = new GearmanClient(GearmanClientSettings.of("127.0.0.1:" + port))) {
+			for (int i = 0; submitting.get(); i++) {
+				if (!window.tryAcquire(5, TimeUnit.SECONDS)) {
+					// the server is gone and pending submissions wait for their timeouts
+					continue;
+				}
+				String unique = prefix + "-" + i;
+				client.submitBackground(JobRequest.of("crash", unique).withUnique(unique))
+					.whenComplete((handle, failure) -> {
+						if (failure == null) {
+							acknowledged.add(unique);
+						}
+						window.release();
+					});
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private Process startServer(int port, String logName) throws IOException, InterruptedException {
+		Path log = this.dataDir.resolve(logName);
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Process process = new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString(),
+				"--gearman.server.address=127.0.0.1", "--gearman.server.port=" + port, "--server.port=0",
+				"--gearman.server.data-dir=" + this.dataDir.resolve("data"))
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+			.start();
+		this.processes.add(process);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (!Files.readString(log).contains("listening on")) {
+			if (!process.isAlive() || System.nanoTime() > deadline) {
+				fail("server app did not start:\n" + Files.readString(log));
+			}
+			Thread.sleep(100);
+		}
+		return process;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

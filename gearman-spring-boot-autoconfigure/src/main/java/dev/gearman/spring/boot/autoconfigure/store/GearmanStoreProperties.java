@@ -1,0 +1,104 @@
+package dev.gearman.spring.boot.autoconfigure.store;
+
+import java.time.Duration;
+
+import dev.gearman.spring.store.JdbcJobStoreSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where the job server keeps background jobs.
+ */
+@ConfigurationProperties("gearman.server.store")
+public class GearmanStoreProperties {
+
+	/**
+	 * Store for background jobs: 'memory' (lost on restart, like gearmand without a queue plugin) or 'jdbc' (the
+	 * gearman_queue table of the application's DataSource).
+	 */
+	private Type type = Type.MEMORY;
+
+	/**
+	 * Inserts that may wait for the store's writer thread; beyond that submissions get QUEUE_ERROR at once.
+	 */
+	private int queueCapacity = 50_000;
+
+	/**
+	 * Largest number of inserts and deletes committed in one transaction (group commit).
+	 */
+	private int maxBatchSize = 2_000;
+
+	/**
+	 * Longest wait for a background job's commit before the client gets QUEUE_ERROR; also the statement timeout.
+	 */
+	private Duration timeout = Duration.ofSeconds(5);
+
+	/**
+	 * How often an unreachable database is probed for its return.
+	 */
+	private Duration retryInterval = Duration.ofSeconds(1);
+
+	public Type getType() {
+		return this.type;
+	}
+
+	public void setType(Type type) {
+		this.type = type;
+	}
+
+	public int getQueueCapacity() {
+		return this.queueCapacity;
+	}
+
+	public void setQueueCapacity(int queueCapacity) {
+		this.queueCapacity = queueCapacity;
+	}
+
+	public int getMaxBatchSize() {
+		return this.maxBatchSize;
+	}
+
+	public void setMaxBatchSize(int maxBatchSize) {
+		this.maxBatchSize = maxBatchSize;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Duration getRetryInterval() {
+		return this.retryInterval;
+	}
+
+	public void setRetryInterval(Duration retryInterval) {
+		this.retryInterval = retryInterval;
+	}
+
+	/**
+	 * Converts these properties to the store's settings, validating each value.
+	 * @return the settings
+	 */
+	public JdbcJobStoreSettings toJdbcSettings() {
+		return new JdbcJobStoreSettings().setQueueCapacity(this.queueCapacity)
+			.setMaxBatchSize(this.maxBatchSize)
+			.setTimeout(this.timeout)
+			.setRetryInterval(this.retryInterval);
+	}
+
+	/**
+	 * The kinds of store.
+	 */
+	public enum Type {
+
+		/** Background jobs live in memory only. */
+		MEMORY,
+
+		/** Background jobs are committed to the gearman_queue table before JOB_CREATED. */
+		JDBC
+
+	}
+
+}

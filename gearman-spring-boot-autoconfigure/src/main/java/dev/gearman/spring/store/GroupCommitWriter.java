@@ -1,0 +1,417 @@
+package dev.gearman.spring.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import dev.gearman.server.store.StoredJob;
+import dev.gearman.spring.store.StoreOperation.Delete;
+import dev.gearman.spring.store.StoreOperation.Insert;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes {@code gearman_queue}: it drains whatever inserts and deletes piled up while the
+ * previous transaction ran and commits them together (group commit), so throughput does not pay one commit per
+ * job. An insert's callback runs only after its transaction committed.
+ * <p>
+ * When the database fails, the store turns unavailable: new inserts fail at once, deletes are kept for later, and
+ * the writer probes the database every retry interval until it answers again. A watchdog fails inserts whose
+ * deadline passed even while the writer hangs in a JDBC call, so no client ever waits without limit.
+ */
+final class GroupCommitWriter {
+
+	private static final Logger logger = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+	private final DataSource dataSource;
+
+	private final JdbcJobStoreSettings settings;
+
+	private final LinkedBlockingQueue<StoreOperation> queue = new LinkedBlockingQueue<>();
+
+	private final AtomicInteger queuedInserts = new AtomicInteger();
+
+	/** Deletes that failed with the database, retried when it returns; writer thread only. */
+	private final ArrayDeque<Delete> retryDeletes = new ArrayDeque<>();
+
+	private final Thread writer;
+
+	private final Thread watchdog;
+
+	private final AtomicLong committedBatches = new AtomicLong();
+
+	private final AtomicLong committedInserts = new AtomicLong();
+
+	private volatile boolean running = true;
+
+	private volatile boolean available = true;
+
+	private volatile @Nullable String lastFailure;
+
+	private volatile List<Insert> inFlight = List.of();
+
+	private volatile long inFlightSinceNanos;
+
+	private long lastProbeNanos;
+
+	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings) {
+		this.dataSource = dataSource;
+		this.settings = settings;
+		this.writer = new Thread(this::writeLoop, "gearman-store-writer");
+		this.watchdog = new Thread(this::watchLoop, "gearman-store-watchdog");
+		this.writer.setDaemon(true);
+		this.watchdog.setDaemon(true);
+	}
+
+	void start() {
+		this.writer.start();
+		this.watchdog.start();
+	}
+
+	boolean isAvailable() {
+		return this.available;
+	}
+
+	@Nullable String lastFailure() {
+		return this.lastFailure;
+	}
+
+	int queuedInserts() {
+		return this.queuedInserts.get();
+	}
+
+	long committedBatches() {
+		return this.committedBatches.get();
+	}
+
+	long committedInserts() {
+		return this.committedInserts.get();
+	}
+
+	/** Queues an insert, or fails it at once if the store is closed, unavailable or full. */
+	void insert(Insert insert) {
+		if (!this.running) {
+			insert.complete(new JobStoreUnavailableException("the job store is closed"));
+			return;
+		}
+		if (!this.available) {
+			insert.complete(new JobStoreUnavailableException("the job store database is unavailable: "
+					+ this.lastFailure));
+			return;
+		}
+		if (this.queuedInserts.incrementAndGet() > this.settings.getQueueCapacity()) {
+			this.queuedInserts.decrementAndGet();
+			insert.complete(new JobStoreUnavailableException("the job store's write queue is full ("
+					+ this.settings.getQueueCapacity() + " jobs)"));
+			return;
+		}
+		this.queue.add(insert);
+	}
+
+	void delete(Delete delete) {
+		if (!this.running) {
+			logger.debug("Store closed: the row of job '{}' of '{}' stays and runs again after a restart",
+					delete.unique(), delete.function());
+			return;
+		}
+		this.queue.add(delete);
+	}
+
+	/** Stops taking writes, commits what is queued (bounded by the timeout) and stops the threads. */
+	void close() {
+		this.running = false;
+		try {
+			this.writer.join(2 * this.settings.getTimeout().toMillis() + 1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.watchdog.interrupt();
+		for (StoreOperation operation : this.queue) {
+			if (operation instanceof Insert insert) {
+				insert.complete(new JobStoreUnavailableException("the job store was closed"));
+			}
+		}
+		if (!this.retryDeletes.isEmpty() && !this.writer.isAlive()) {
+			logger.warn("{} finished jobs could not be deleted from the store; they run again after a restart",
+					this.retryDeletes.size());
+		}
+	}
+
+	private void writeLoop() {
+		List<StoreOperation> drained = new ArrayList<>();
+		while (this.running || !this.queue.isEmpty()) {
+			try {
+				StoreOperation first = this.queue.poll(this.settings.getRetryInterval().toMillis(),
+						TimeUnit.MILLISECONDS);
+				if (first == null) {
+					if (!this.available || !this.retryDeletes.isEmpty()) {
+						probe();
+					}
+					continue;
+				}
+				drained.clear();
+				drained.add(first);
+				this.queue.drainTo(drained, this.settings.getMaxBatchSize() - 1);
+				process(drained);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.error("Unexpected failure in the job store writer", ex);
+			}
+		}
+	}
+
+	private void process(List<StoreOperation> drained) {
+		List<Insert> inserts = new ArrayList<>(drained.size());
+		List<Delete> deletes = new ArrayList<>(this.retryDeletes);
+		this.retryDeletes.clear();
+		long now = System.nanoTime();
+		for (StoreOperation operation : drained) {
+			if (operation instanceof Insert insert) {
+				this.queuedInserts.decrementAndGet();
+				if (insert.isDone()) {
+					continue;
+				}
+				if (now - insert.deadlineNanos > 0) {
+					insert.complete(timedOut());
+					continue;
+				}
+				inserts.add(insert);
+			}
+			else {
+				deletes.add((Delete) operation);
+			}
+		}
+		if (!this.available && !probe()) {
+			JobStoreUnavailableException failure = new JobStoreUnavailableException(
+					"the job store database is unavailable: " + this.lastFailure);
+			inserts.forEach((insert) -> insert.complete(failure));
+			this.retryDeletes.addAll(deletes);
+			return;
+		}
+		write(deletes, inserts);
+	}
+
+	private void write(List<Delete> deletes, List<Insert> inserts) {
+		if (deletes.isEmpty() && inserts.isEmpty()) {
+			return;
+		}
+		this.inFlightSinceNanos = System.nanoTime();
+		this.inFlight = inserts;
+		try {
+			try {
+				commit(deletes, inserts, false);
+			}
+			catch (SQLException | RuntimeException ex) {
+				if (!reachable()) {
+					failBatch(deletes, inserts, ex);
+					return;
+				}
+				// the database is fine, so a row was refused: a stale row with the same key, or bad data
+				logger.debug("Batch of {} inserts refused, committing them one by one", inserts.size(), ex);
+				commitOneByOne(deletes, inserts);
+				return;
+			}
+			succeeded(inserts);
+		}
+		finally {
+			this.inFlight = List.of();
+		}
+	}
+
+	private void commitOneByOne(List<Delete> deletes, List<Insert> inserts) {
+		try {
+			commit(deletes, List.of(), false);
+		}
+		catch (SQLException | RuntimeException ex) {
+			failBatch(deletes, inserts, ex);
+			return;
+		}
+		for (Insert insert : inserts) {
+			try {
+				// a row under the same key can only be stale: the engine never has two live jobs with one key
+				commit(List.of(), List.of(insert), true);
+				succeeded(List.of(insert));
+			}
+			catch (SQLException | RuntimeException ex) {
+				logger.warn("Job '{}' of function '{}' could not be stored: {}", insert.job.unique(),
+						insert.job.function(), ex.getMessage());
+				insert.complete(ex);
+			}
+		}
+	}
+
+	private void commit(List<Delete> deletes, List<Insert> inserts, boolean replaceExisting) throws SQLException {
+		int queryTimeout = (int) Math.max(1, this.settings.getTimeout().toSeconds());
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				if (!deletes.isEmpty() || replaceExisting) {
+					try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE)) {
+						statement.setQueryTimeout(queryTimeout);
+						for (Delete delete : deletes) {
+							statement.setString(1, delete.function());
+							statement.setString(2, delete.unique());
+							statement.addBatch();
+						}
+						if (replaceExisting) {
+							for (Insert insert : inserts) {
+								statement.setString(1, insert.job.function());
+								statement.setString(2, insert.job.unique());
+								statement.addBatch();
+							}
+						}
+						statement.executeBatch();
+					}
+				}
+				if (!inserts.isEmpty()) {
+					Timestamp created = new Timestamp(System.currentTimeMillis());
+					try (PreparedStatement statement = connection.prepareStatement(QueueTable.INSERT)) {
+						statement.setQueryTimeout(queryTimeout);
+						for (Insert insert : inserts) {
+							StoredJob job = insert.job;
+							statement.setString(1, job.unique());
+							statement.setString(2, job.function());
+							statement.setInt(3, job.priority());
+							statement.setBytes(4, job.data());
+							statement.setLong(5, job.whenToRun());
+							statement.setLong(6, job.sequence());
+							statement.setTimestamp(7, created);
+							statement.addBatch();
+						}
+						statement.executeBatch();
+					}
+				}
+				connection.commit();
+			}
+			catch (SQLException | RuntimeException ex) {
+				try {
+					connection.rollback();
+				}
+				catch (SQLException rollbackFailure) {
+					ex.addSuppressed(rollbackFailure);
+				}
+				throw ex;
+			}
+		}
+	}
+
+	private void succeeded(List<Insert> inserts) {
+		this.committedBatches.incrementAndGet();
+		this.committedInserts.addAndGet(inserts.size());
+		for (Insert insert : inserts) {
+			insert.complete(null);
+		}
+		markAvailable();
+	}
+
+	private void failBatch(List<Delete> deletes, List<Insert> inserts, Exception ex) {
+		markUnavailable(ex);
+		JobStoreUnavailableException failure = new JobStoreUnavailableException(
+				"the job store database is unavailable: " + ex.getMessage(), ex);
+		for (Insert insert : inserts) {
+			insert.complete(failure);
+		}
+		this.retryDeletes.addAll(deletes);
+	}
+
+	/** Checks the database at most once per retry interval; on success retries the deletes it kept. */
+	private boolean probe() {
+		long now = System.nanoTime();
+		if (!this.available && now - this.lastProbeNanos < this.settings.getRetryInterval().toNanos()) {
+			return false;
+		}
+		this.lastProbeNanos = now;
+		if (!reachable()) {
+			return false;
+		}
+		markAvailable();
+		if (!this.retryDeletes.isEmpty()) {
+			List<Delete> deletes = new ArrayList<>(this.retryDeletes);
+			this.retryDeletes.clear();
+			write(deletes, List.of());
+		}
+		return this.available;
+	}
+
+	private boolean reachable() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return connection.isValid((int) Math.max(1, this.settings.getTimeout().toSeconds()));
+		}
+		catch (SQLException | RuntimeException ex) {
+			markUnavailable(ex);
+			return false;
+		}
+	}
+
+	private void markUnavailable(Exception ex) {
+		this.lastFailure = ex.getMessage();
+		if (this.available) {
+			this.available = false;
+			logger.warn("Job store database unavailable; background submissions get QUEUE_ERROR until it returns: {}",
+					ex.getMessage());
+		}
+	}
+
+	private void markAvailable() {
+		if (!this.available) {
+			this.available = true;
+			logger.info("Job store database is available again");
+		}
+	}
+
+	private JobStoreUnavailableException timedOut() {
+		return new JobStoreUnavailableException("the job store did not commit within "
+				+ this.settings.getTimeout().toMillis() + " ms");
+	}
+
+	/** Fails inserts past their deadline, queued or stuck in a hanging transaction. */
+	private void watchLoop() {
+		long period = Math.min(250, Math.max(10, this.settings.getTimeout().toMillis() / 4));
+		while (this.writer.isAlive()) {
+			try {
+				Thread.sleep(period);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			long now = System.nanoTime();
+			List<Insert> stuck = this.inFlight;
+			if (!stuck.isEmpty() && now - this.inFlightSinceNanos > this.settings.getTimeout().toNanos()) {
+				int failed = 0;
+				for (Insert insert : stuck) {
+					failed += insert.complete(timedOut()) ? 1 : 0;
+				}
+				if (failed > 0) {
+					markUnavailable(new SQLException("a transaction has been running for more than "
+							+ this.settings.getTimeout().toMillis() + " ms"));
+				}
+			}
+			// the queue is in deadline order (one timeout for all), so stop at the first live insert
+			for (StoreOperation operation : this.queue) {
+				if (operation instanceof Insert insert && !insert.isDone()) {
+					if (now - insert.deadlineNanos <= 0) {
+						break;
+					}
+					insert.complete(timedOut());
+				}
+			}
+		}
+	}
+
+}

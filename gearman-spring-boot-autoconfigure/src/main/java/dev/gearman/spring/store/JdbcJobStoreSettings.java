@@ -1,0 +1,83 @@
+package dev.gearman.spring.store;
+
+import java.time.Duration;
+
+/**
+ * Tuning of a {@link JdbcJobStore}. Every value is bounded so that a slow or dead database can never make a client
+ * wait without limit or let memory grow without limit.
+ */
+public final class JdbcJobStoreSettings {
+
+	private int queueCapacity = 50_000;
+
+	private int maxBatchSize = 2_000;
+
+	private Duration timeout = Duration.ofSeconds(5);
+
+	private Duration retryInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Inserts that may wait for the writer; beyond that a submission fails at once with QUEUE_ERROR.
+	 * @return the capacity
+	 */
+	public int getQueueCapacity() {
+		return this.queueCapacity;
+	}
+
+	public JdbcJobStoreSettings setQueueCapacity(int queueCapacity) {
+		if (queueCapacity < 1) {
+			throw new IllegalArgumentException("queueCapacity must be at least 1, not " + queueCapacity);
+		}
+		this.queueCapacity = queueCapacity;
+		return this;
+	}
+
+	/**
+	 * Largest number of inserts and deletes committed in one transaction.
+	 * @return the batch size
+	 */
+	public int getMaxBatchSize() {
+		return this.maxBatchSize;
+	}
+
+	public JdbcJobStoreSettings setMaxBatchSize(int maxBatchSize) {
+		if (maxBatchSize < 1) {
+			throw new IllegalArgumentException("maxBatchSize must be at least 1, not " + maxBatchSize);
+		}
+		this.maxBatchSize = maxBatchSize;
+		return this;
+	}
+
+	/**
+	 * Longest time an insert may wait for its commit, and the query timeout of every statement.
+	 * @return the timeout
+	 */
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public JdbcJobStoreSettings setTimeout(Duration timeout) {
+		if (timeout.isNegative() || timeout.toMillis() < 100) {
+			throw new IllegalArgumentException("timeout must be at least 100ms, not " + timeout);
+		}
+		this.timeout = timeout;
+		return this;
+	}
+
+	/**
+	 * How often an unavailable database is probed for its return.
+	 * @return the interval
+	 */
+	public Duration getRetryInterval() {
+		return this.retryInterval;
+	}
+
+	public JdbcJobStoreSettings setRetryInterval(Duration retryInterval) {
+		if (retryInterval.isNegative() || retryInterval.toMillis() < 10) {
+			throw new IllegalArgumentException("retryInterval must be at least 10ms, not " + retryInterval);
+		}
+		this.retryInterval = retryInterval;
+		return this;
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.gearman.spring.boot.autoconfigure.store;
+
+import dev.gearman.server.GearmanServer;
+import dev.gearman.server.store.JobStore;
+import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
+import dev.gearman.spring.store.JdbcJobStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which store the job server gets: memory unless {@code gearman.server.store.type=jdbc}, then a
+ * {@link JdbcJobStore} on the application's DataSource, and a clear failure without one.
+ */
+class GearmanJdbcStoreAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				GearmanJdbcStoreAutoConfiguration.class, GearmanServerAutoConfiguration.class))
+		.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0",
+				"spring.datasource.url=jdbc:h2:mem:autoconfig;DB_CLOSE_DELAY=-1");
+
+	@Test
+	void memoryIsTheDefault() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(GearmanServer.class);
+			assertThat(context).doesNotHaveBean(JobStore.class);
+		});
+	}
+
+	@Test
+	void jdbcTypeGivesADurableStoreOnTheDataSource() {
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.timeout=3s",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-jdbc;DB_CLOSE_DELAY=-1;"
+							+ "INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(JdbcJobStore.class);
+				assertThat(context.getBean(JobStore.class).isDurable()).isTrue();
+				assertThat(context.getBean(GearmanServer.class).isRunning()).isTrue();
+			});
+	}
+
+	@Test
+	void jdbcTypeWithoutADataSourceFailsWithAHint() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(GearmanJdbcStoreAutoConfiguration.class,
+					GearmanServerAutoConfiguration.class))
+			.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0", "gearman.server.store.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("needs a DataSource"));
+	}
+
+	@Test
+	void invalidStoreSettingsAreRefused() {
+		this.runner.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.max-batch-size=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("maxBatchSize"));
+	}
+
+}

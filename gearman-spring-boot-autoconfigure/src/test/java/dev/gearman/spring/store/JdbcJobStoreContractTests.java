@@ -1,0 +1,315 @@
+package dev.gearman.spring.store;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gearman.server.store.StoredJob;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@link JdbcJobStore} contract, run against every supported database by a subclass that provides it: the
+ * Flyway migration, durable-before-acknowledged inserts, group commit, batched deletes, replay order and exact
+ * round trips of keys and payloads.
+ */
+abstract class JdbcJobStoreContractTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	protected HikariDataSource dataSource;
+
+	private final List<JdbcJobStore> stores = new ArrayList<>();
+
+	/** The JDBC URL of a database with user and password 'gearman' (H2: user 'sa', no password). */
+	protected abstract String url();
+
+	/** The Flyway vendor folder: h2, postgresql or mariadb. */
+	protected abstract String vendor();
+
+	protected String user() {
+		return "gearman";
+	}
+
+	protected String password() {
+		return "gearman";
+	}
+
+	@BeforeEach
+	void migrate() throws SQLException {
+		this.dataSource = new HikariDataSource();
+		this.dataSource.setJdbcUrl(url());
+		this.dataSource.setUsername(user());
+		this.dataSource.setPassword(password());
+		this.dataSource.setMaximumPoolSize(4);
+		this.dataSource.setConnectionTimeout(5000);
+		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/gearman/" + vendor()).load().migrate();
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.executeUpdate("DELETE FROM gearman_queue");
+		}
+	}
+
+	@AfterEach
+	void closeStores() {
+		this.stores.forEach(JdbcJobStore::close);
+		this.dataSource.close();
+	}
+
+	protected JdbcJobStore store() {
+		return store(new JdbcJobStoreSettings());
+	}
+
+	protected JdbcJobStore store(JdbcJobStoreSettings settings) {
+		JdbcJobStore store = new JdbcJobStore(this.dataSource, settings);
+		this.stores.add(store);
+		return store;
+	}
+
+	@Test
+	void migrationCreatesTheQueueTableWithTheColumnsOperatorsKnow() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT unique_key, function_name, priority, data, when_to_run,"
+						+ " job_sequence, created_at FROM gearman_queue")) {
+			assertThat(rows.next()).isFalse();
+		}
+	}
+
+	@Test
+	void addedJobsAreReplayedExactlyInSequenceOrder() {
+		byte[] binary = new byte[256];
+		for (int i = 0; i < binary.length; i++) {
+			binary[i] = (byte) i;
+		}
+		List<StoredJob> jobs = List.of(job("f", "u3", 2, binary, 0, 30), job("f", "u1", 0, bytes("high"), 0, 10),
+				job("g", "épée ÿ", 1, new byte[0], 1_900_000_000L, 20),
+				job("f", "~gearman-0f2a6d5c-1b7e-4d35-9c67-2b1d7a3b9e40", 1, bytes("x"), 0, 40));
+		JdbcJobStore store = store();
+		List<CompletableFuture<Void>> added = jobs.stream().map((job) -> add(store, job)).toList();
+		added.forEach(this::awaitSuccess);
+		List<StoredJob> replayed = replay(store());
+		assertThat(replayed).extracting(StoredJob::sequence).containsExactly(10L, 20L, 30L, 40L);
+		for (StoredJob job : jobs) {
+			StoredJob back = replayed.stream().filter((r) -> r.sequence() == job.sequence()).findFirst().orElseThrow();
+			assertThat(back.function()).isEqualTo(job.function());
+			assertThat(back.unique()).isEqualTo(job.unique());
+			assertThat(back.priority()).isEqualTo(job.priority());
+			assertThat(back.data()).isEqualTo(job.data());
+			assertThat(back.whenToRun()).isEqualTo(job.whenToRun());
+		}
+	}
+
+	@Test
+	void anAddIsCommittedBeforeItsCallbackRuns() {
+		JdbcJobStore store = store();
+		AtomicReference<Long> rowsSeenInCallback = new AtomicReference<>();
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		store.add(job("f", "visible", 1, bytes("d"), 0, 1), (failure) -> {
+			// another connection must already see the row: the client's JOB_CREATED follows this callback
+			rowsSeenInCallback.set(countRows());
+			done.complete(null);
+		});
+		awaitSuccess(done);
+		assertThat(rowsSeenInCallback.get()).isEqualTo(1L);
+	}
+
+	@Test
+	void concurrentAddsAreGroupedIntoFewTransactions() throws Exception {
+		// generous timeout: this is about batching, not speed, and CI machines can be slow
+		JdbcJobStore store = store(new JdbcJobStoreSettings().setTimeout(WAIT));
+		int threads = 4;
+		int perThread = 1_000;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		List<CompletableFuture<Void>> added = new ArrayList<>();
+		try {
+			List<java.util.concurrent.Future<List<CompletableFuture<Void>>>> submitters = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				submitters.add(pool.submit(() -> {
+					List<CompletableFuture<Void>> mine = new ArrayList<>();
+					for (int i = 0; i < perThread; i++) {
+						long sequence = (long) thread * perThread + i;
+						mine.add(add(store, job("bulk", "j" + sequence, 1, bytes("payload"), 0, sequence)));
+					}
+					return mine;
+				}));
+			}
+			for (var submitter : submitters) {
+				added.addAll(submitter.get(30, TimeUnit.SECONDS));
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		added.forEach(this::awaitSuccess);
+		assertThat(countRows()).isEqualTo((long) threads * perThread);
+		assertThat(store.committedInserts()).isEqualTo(threads * perThread);
+		assertThat(store.committedBatches()).as("transactions for %d inserts", threads * perThread)
+			.isLessThan(threads * perThread / 10);
+	}
+
+	@Test
+	void removedJobsAreDeletedAndNotReplayed() {
+		JdbcJobStore store = store();
+		for (int i = 0; i < 100; i++) {
+			awaitSuccess(add(store, job("f", "r" + i, 1, bytes("d"), 0, i)));
+		}
+		for (int i = 0; i < 100; i += 2) {
+			store.remove("f", "r" + i);
+		}
+		awaitRows(50);
+		assertThat(replay(store())).extracting(StoredJob::unique).allMatch((u) -> Integer.parseInt(u.substring(1)) % 2 == 1);
+	}
+
+	@Test
+	void removedAndResubmittedUniqueIsStoredAgain() {
+		JdbcJobStore store = store();
+		awaitSuccess(add(store, job("f", "again", 1, bytes("first"), 0, 1)));
+		store.remove("f", "again");
+		awaitSuccess(add(store, job("f", "again", 1, bytes("second"), 0, 2)));
+		assertThat(replay(store())).singleElement().satisfies((job) -> assertThat(job.data()).isEqualTo(bytes("second")));
+	}
+
+	@Test
+	void uniqueKeysAreCaseAndTrailingSpaceSensitive() {
+		JdbcJobStore store = store();
+		awaitSuccess(add(store, job("f", "key", 1, bytes("1"), 0, 1)));
+		awaitSuccess(add(store, job("f", "KEY", 1, bytes("2"), 0, 2)));
+		awaitSuccess(add(store, job("f", "key ", 1, bytes("3"), 0, 3)));
+		awaitSuccess(add(store, job("F", "key", 1, bytes("4"), 0, 4)));
+		assertThat(replay(store())).extracting(StoredJob::unique).containsExactly("key", "KEY", "key ", "key");
+	}
+
+	@Test
+	void aStaleRowWithTheSameKeyIsReplacedWithoutFailingTheBatch() throws SQLException {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement insert = connection.prepareStatement("INSERT INTO gearman_queue (unique_key,"
+						+ " function_name, priority, data, when_to_run, job_sequence, created_at)"
+						+ " VALUES ('stale', 'f', 1, ?, 0, 1, ?)")) {
+			insert.setBytes(1, bytes("old"));
+			insert.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
+			insert.executeUpdate();
+		}
+		JdbcJobStore store = store();
+		List<CompletableFuture<Void>> added = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			added.add(add(store, job("f", (i == 10) ? "stale" : "fresh" + i, 1, bytes("new" + i), 0, 100 + i)));
+		}
+		added.forEach(this::awaitSuccess);
+		List<StoredJob> replayed = replay(store());
+		assertThat(replayed).hasSize(20);
+		assertThat(replayed).filteredOn((job) -> job.unique().equals("stale"))
+			.singleElement()
+			.satisfies((job) -> assertThat(job.data()).isEqualTo(bytes("new10")));
+	}
+
+	@Test
+	void aFunctionNameTooLongForTheTableFailsOnlyThatJob() {
+		JdbcJobStore store = store();
+		CompletableFuture<Void> tooLong = add(store, job("f".repeat(300), "u", 1, bytes("d"), 0, 1));
+		CompletableFuture<Void> fine = add(store, job("f", "u", 1, bytes("d"), 0, 2));
+		assertThat(tooLong).failsWithin(WAIT);
+		awaitSuccess(fine);
+		assertThat(store.isAvailable()).isTrue();
+	}
+
+	@Test
+	void largePayloadsRoundTrip() {
+		byte[] large = new byte[2 * 1024 * 1024];
+		new java.util.Random(42).nextBytes(large);
+		JdbcJobStore store = store();
+		awaitSuccess(add(store, job("f", "large", 1, large, 0, 1)));
+		assertThat(replay(store())).singleElement().satisfies((job) -> assertThat(job.data()).isEqualTo(large));
+	}
+
+	@Test
+	void closeCommitsWhatIsQueued() {
+		JdbcJobStore store = new JdbcJobStore(this.dataSource, new JdbcJobStoreSettings());
+		List<CompletableFuture<Void>> added = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			added.add(add(store, job("f", "c" + i, 1, bytes("d"), 0, i)));
+		}
+		store.close();
+		added.forEach(this::awaitSuccess);
+		assertThat(countRows()).isEqualTo(1000L);
+		CompletableFuture<Void> afterClose = add(store, job("f", "late", 1, bytes("d"), 0, 5000));
+		assertThat(afterClose).failsWithin(WAIT);
+	}
+
+	protected static StoredJob job(String function, String unique, int priority, byte[] data, long whenToRun,
+			long sequence) {
+		return new StoredJob(function, unique, priority, data, whenToRun, sequence);
+	}
+
+	protected static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.ISO_8859_1);
+	}
+
+	protected static CompletableFuture<Void> add(JdbcJobStore store, StoredJob job) {
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		store.add(job, (failure) -> {
+			if (failure == null) {
+				result.complete(null);
+			}
+			else {
+				result.completeExceptionally(failure);
+			}
+		});
+		return result;
+	}
+
+	protected void awaitSuccess(CompletableFuture<Void> future) {
+		assertThat(future).succeedsWithin(WAIT);
+	}
+
+	protected static List<StoredJob> replay(JdbcJobStore store) {
+		List<StoredJob> jobs = new ArrayList<>();
+		store.replay(jobs::add);
+		return jobs;
+	}
+
+	protected long countRows() {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM gearman_queue")) {
+			rows.next();
+			return rows.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	protected void awaitRows(long expected) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (countRows() != expected) {
+			assertThat(System.nanoTime()).as("rows never reached %d", expected).isLessThan(deadline);
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+}

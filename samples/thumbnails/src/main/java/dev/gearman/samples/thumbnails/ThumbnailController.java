@@ -1,0 +1,46 @@
+package dev.gearman.samples.thumbnails;
+
+import java.io.IOException;
+import java.util.List;
+
+import dev.gearman.client.GearmanWorkerException;
+import dev.gearman.spring.core.GearmanTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * {@code POST /thumbnails} with a multipart {@code image}: one {@code thumbnail} job per configured width, all
+ * submitted at once with {@link GearmanTemplate#callAll}, so that free workers resize them in parallel.
+ */
+@RestController
+public class ThumbnailController {
+
+	private final GearmanTemplate gearman;
+
+	private final List<Integer> widths;
+
+	public ThumbnailController(GearmanTemplate gearman, @Value("${thumbnails.widths}") List<Integer> widths) {
+		this.gearman = gearman;
+		this.widths = widths;
+	}
+
+	@PostMapping("/thumbnails")
+	public List<Thumbnail> thumbnails(@RequestParam MultipartFile image) throws IOException {
+		byte[] bytes = image.getBytes();
+		List<ResizeRequest> jobs = this.widths.stream().map((width) -> new ResizeRequest(width, bytes)).toList();
+		return this.gearman.callAll("thumbnail", jobs, Thumbnail.class);
+	}
+
+	/** The worker refused the upload, e.g. because it is not an image. */
+	@ExceptionHandler
+	ProblemDetail workerFailed(GearmanWorkerException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+	}
+
+}
