@@ -65,7 +65,9 @@ class ServerAppActuatorTests {
 
 	@DynamicPropertySource
 	static void dataDirectory(DynamicPropertyRegistry registry) {
-		registry.add("gearman.server.data-dir", () -> dataDir.toString());
+		// the database URL itself: dynamic properties arrive after the app derived its URL from the data directory
+		registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + dataDir.resolve("gearman").toAbsolutePath()
+				+ ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
 	}
 
 	@Autowired
@@ -148,6 +150,11 @@ class ServerAppActuatorTests {
 		assertThat(metric(before, "gearman_server_jobs_queue_wait_seconds_count", "function", "reverse"))
 			.isEqualTo(1.0);
 		assertThat(before).contains("gearman_server_jobs_queue_wait_seconds_bucket{function=\"reverse\",le=\"0.001\"}");
+		// the default JDBC store commits the four background jobs and reports its batches
+		assertThat(health.at("/components/gearmanStore/details/durable").asBoolean()).isTrue();
+		assertThat(metric(before, "gearman_server_store_batch_size_sum", "operation", "insert")).isEqualTo(4.0);
+		assertThat(metric(before, "gearman_server_store_commit_seconds_count", "operation", "insert"))
+			.isBetween(1.0, 4.0);
 
 		release.countDown();
 		assertThat(new String(reversed.get(10, TimeUnit.SECONDS))).isEqualTo("namraeg");

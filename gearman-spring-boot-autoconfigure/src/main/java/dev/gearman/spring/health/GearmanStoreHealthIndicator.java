@@ -30,7 +30,11 @@ public class GearmanStoreHealthIndicator extends AbstractHealthIndicator {
 			builder.up();
 		}
 		else {
+			String failure = this.store.lastFailure();
 			builder.down();
+			if (failure != null) {
+				builder.withDetail("lastFailure", failure);
+			}
 		}
 	}
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.store.StoreOperation.Delete;
 import dev.gearman.spring.store.StoreOperation.Insert;
@@ -63,6 +64,8 @@ final class GroupCommitWriter {
 
 	private volatile long inFlightSinceNanos;
 
+	private final BatchReporter reporter = new BatchReporter();
+
 	private long lastProbeNanos;
 
 	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings) {
@@ -72,6 +75,10 @@ final class GroupCommitWriter {
 		this.watchdog = new Thread(this::watchLoop, "gearman-store-watchdog");
 		this.writer.setDaemon(true);
 		this.watchdog.setDaemon(true);
+	}
+
+	void setListener(JobStoreListener listener) {
+		this.reporter.setListener(listener);
 	}
 
 	void start() {
@@ -258,6 +265,7 @@ final class GroupCommitWriter {
 
 	private void commit(List<Delete> deletes, List<Insert> inserts, boolean replaceExisting) throws SQLException {
 		int queryTimeout = (int) Math.max(1, this.settings.getTimeout().toSeconds());
+		long startNanos = System.nanoTime();
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
@@ -309,6 +317,11 @@ final class GroupCommitWriter {
 				throw ex;
 			}
 		}
+		catch (SQLException | RuntimeException ex) {
+			this.reporter.failed(deletes.size(), inserts.size(), ex);
+			throw ex;
+		}
+		this.reporter.committed(deletes.size(), inserts.size(), System.nanoTime() - startNanos);
 	}
 
 	private void succeeded(List<Insert> inserts) {

@@ -78,6 +78,7 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 			assertThat(indicator.health().getDetails()).containsEntry("durable", true);
 			store.available = false;
 			assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+			assertThat(indicator.health().getDetails()).containsEntry("lastFailure", "connection refused");
 			store.available = true;
 			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		});
@@ -126,6 +127,11 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 		@Override
 		public boolean isAvailable() {
 			return this.available;
+		}
+
+		@Override
+		public String lastFailure() {
+			return this.available ? null : "connection refused";
 		}
 
 		@Override
