@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.engine.EngineSnapshot;
@@ -184,7 +185,7 @@ public class GearmanServerMetrics implements MeterBinder, AutoCloseable {
 		}
 
 		private void queued(MeterRegistry registry, String function, String priority,
-				java.util.function.ToDoubleFunction<FunctionGauges> value) {
+				ToDoubleFunction<FunctionGauges> value) {
 			Gauge.builder("gearman.server.jobs.queued", this, value)
 				.tag("function", function)
 				.tag("priority", priority)

@@ -1,6 +1,7 @@
 package dev.gearman.spring.metrics;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,7 @@ public class MicrometerJobStoreListener implements JobStoreListener {
 	 */
 	public MicrometerJobStoreListener(MeterRegistry registry) {
 		for (Operation operation : Operation.values()) {
-			String tag = operation.name().toLowerCase(java.util.Locale.ROOT);
+			String tag = operation.name().toLowerCase(Locale.ROOT);
 			this.sizes.put(operation, DistributionSummary.builder("gearman.server.store.batch.size")
 				.tag("operation", tag)
 				.description("Jobs written per committed store batch")
