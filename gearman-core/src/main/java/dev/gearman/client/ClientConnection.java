@@ -38,6 +38,9 @@ final class ClientConnection extends ManagedConnection {
 
 	private final Map<String, List<Submission>> running = new HashMap<>();
 
+	/** A flush is queued on the event loop behind the writes waiting for it. */
+	private boolean flushPending;
+
 	ClientConnection(ServerAddress address, Transport transport, ConnectionSettings settings,
 			@Nullable String clientId, BiConsumer<Submission, ClientConnection> resubmit) {
 		super(address, transport, settings);
@@ -72,8 +75,23 @@ final class ClientConnection extends ManagedConnection {
 			}
 			submission.connection = this;
 			this.awaitingReply.add(submission);
-			channel.writeAndFlush(submission.packet, channel.voidPromise());
+			channel.write(submission.packet, channel.voidPromise());
+			flushSoon(channel);
 		});
+	}
+
+	/**
+	 * Flushes after the tasks already queued on the event loop: a burst of submissions (a batch, many threads)
+	 * then leaves in a few large writes instead of one system call each.
+	 */
+	private void flushSoon(Channel channel) {
+		if (!this.flushPending) {
+			this.flushPending = true;
+			channel.eventLoop().execute(() -> {
+				this.flushPending = false;
+				channel.flush();
+			});
+		}
 	}
 
 	/** Sends a request answered by one reply packet (GET_STATUS, GET_STATUS_UNIQUE, ECHO_REQ). */
@@ -85,7 +103,8 @@ final class ClientConnection extends ManagedConnection {
 				return;
 			}
 			this.awaitingReply.add(reply);
-			channel.writeAndFlush(request, channel.voidPromise());
+			channel.write(request, channel.voidPromise());
+			flushSoon(channel);
 		});
 		return reply;
 	}

@@ -1,6 +1,8 @@
 package dev.gearman.connection;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +10,7 @@ import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,7 +41,12 @@ public abstract class ManagedConnection {
 
 	private @Nullable Channel channel;
 
-	private @Nullable CompletableFuture<Channel> connecting;
+	/**
+	 * Callers of {@link #connect()} waiting for the attempt under way, in call order; {@code null} when no attempt
+	 * is under way. Each caller has a future of its own, completed in call order, so that requests written from
+	 * their callbacks go out in the order the callers asked.
+	 */
+	private @Nullable List<CompletableFuture<Channel>> waiters;
 
 	private long downUntilNanos;
 
@@ -92,54 +100,69 @@ public abstract class ManagedConnection {
 
 	/**
 	 * The connected channel, or a connection attempt. Fails at once while the server is in its backoff window
-	 * after a failure.
+	 * after a failure. Every call returns a future of its own; futures of calls made while an attempt is under
+	 * way complete in call order, and before any future of a later call.
 	 * @return the channel, once connected and set up by {@link #onConnected}
 	 */
-	public synchronized CompletableFuture<Channel> connect() {
+	public CompletableFuture<Channel> connect() {
+		return connect(false);
+	}
+
+	/**
+	 * @param reconnecting the background reconnect, which waited out the backoff already: its timer may fire a
+	 * little before the window ends, and must not be turned away, or nothing would try again
+	 */
+	private synchronized CompletableFuture<Channel> connect(boolean reconnecting) {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new GearmanConnectionException("connection to " + this.address
 					+ " is closed"));
 		}
+		if (this.waiters != null) {
+			// connecting, or still handing the new channel to earlier callers: queue up behind them
+			CompletableFuture<Channel> waiter = new CompletableFuture<>();
+			this.waiters.add(waiter);
+			return waiter;
+		}
 		if (this.channel != null && this.channel.isActive()) {
 			return CompletableFuture.completedFuture(this.channel);
 		}
-		if (this.connecting != null) {
-			return this.connecting;
-		}
 		long wait = this.downUntilNanos - System.nanoTime();
-		if (wait > 0) {
+		if (wait > 0 && !reconnecting) {
 			return CompletableFuture.failedFuture(new GearmanConnectionException("job server " + this.address
 					+ " is down; next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
 		}
-		CompletableFuture<Channel> attempt = new CompletableFuture<>();
-		this.connecting = attempt;
-		this.bootstrap.connect(this.address.host(), this.address.port())
-			.addListener((ChannelFuture future) -> connected(future, attempt));
-		return attempt;
+		CompletableFuture<Channel> waiter = new CompletableFuture<>();
+		this.waiters = new ArrayList<>();
+		this.waiters.add(waiter);
+		this.bootstrap.connect(this.address.host(), this.address.port()).addListener((ChannelFuture future) -> connected(future));
+		return waiter;
 	}
 
-	private void connected(ChannelFuture future, CompletableFuture<Channel> attempt) {
+	private void connected(ChannelFuture future) {
 		if (!future.isSuccess()) {
+			List<CompletableFuture<Channel>> failed;
 			synchronized (this) {
-				this.connecting = null;
+				failed = takeWaiters(false);
 				this.downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.backoff.nextDelayMillis());
 			}
 			if (this.wasConnected) {
 				logger.debug("Reconnecting to {} failed: {}", this.address, future.cause().toString());
 			}
-			attempt.completeExceptionally(new GearmanConnectionException(
+			GearmanConnectionException failure = new GearmanConnectionException(
 					"cannot connect to job server " + this.address + ": " + future.cause().getMessage(),
-					future.cause()));
+					future.cause());
+			failed.forEach((waiter) -> waiter.completeExceptionally(failure));
 			scheduleReconnect();
 			return;
 		}
 		Channel ch = future.channel();
 		synchronized (this) {
-			this.connecting = null;
 			if (this.closed) {
+				List<CompletableFuture<Channel>> failed = takeWaiters(false);
 				ch.close();
-				attempt.completeExceptionally(new GearmanConnectionException("connection to " + this.address
-						+ " is closed"));
+				GearmanConnectionException failure = new GearmanConnectionException("connection to " + this.address
+						+ " is closed");
+				failed.forEach((waiter) -> waiter.completeExceptionally(failure));
 				return;
 			}
 			this.channel = ch;
@@ -151,8 +174,33 @@ public abstract class ManagedConnection {
 		this.wasConnected = true;
 		ch.eventLoop().execute(() -> {
 			onConnected(ch);
-			attempt.complete(ch);
+			handOver(ch);
 		});
+	}
+
+	/**
+	 * Completes the waiting callers in call order, including those who arrive while this runs; only when none is
+	 * left do new callers get the channel directly, so none of them overtakes an earlier one.
+	 */
+	private void handOver(Channel ch) {
+		while (true) {
+			List<CompletableFuture<Channel>> batch;
+			synchronized (this) {
+				boolean last = this.waiters == null || this.waiters.isEmpty();
+				batch = takeWaiters(!last);
+				if (last) {
+					return;
+				}
+			}
+			batch.forEach((waiter) -> waiter.complete(ch));
+		}
+	}
+
+	/** Takes the waiting callers; with {@code more}, later callers keep queueing for the next batch. */
+	private List<CompletableFuture<Channel>> takeWaiters(boolean more) {
+		List<CompletableFuture<Channel>> taken = (this.waiters != null) ? this.waiters : List.of();
+		this.waiters = more ? new ArrayList<>() : null;
+		return taken;
 	}
 
 	private void scheduleReconnect() {
@@ -168,7 +216,7 @@ public abstract class ManagedConnection {
 			synchronized (this) {
 				this.reconnectScheduled = false;
 			}
-			connect();
+			connect(true);
 		}, delay, TimeUnit.MILLISECONDS);
 	}
 
@@ -209,8 +257,13 @@ public abstract class ManagedConnection {
 			ch = this.channel;
 			this.channel = null;
 		}
+		// callers waiting for an attempt under way learn when it ends (connected() sees closed)
 		if (ch != null) {
-			ch.close().awaitUninterruptibly(timeout.toMillis());
+			// close once everything written so far (e.g. a large WORK_COMPLETE) has left, not before
+			ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> ch.close());
+			if (!ch.closeFuture().awaitUninterruptibly(timeout.toMillis())) {
+				ch.close();
+			}
 		}
 	}
 

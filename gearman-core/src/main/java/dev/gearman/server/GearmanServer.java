@@ -28,6 +28,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -56,8 +58,13 @@ public final class GearmanServer implements AutoCloseable {
 
 	private final AtomicInteger connections = new AtomicInteger();
 
-	/** Accepted connections, closed politely (after their pending replies) at the end of a stop. */
-	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+	/**
+	 * Every accepted connection, closed explicitly at the end of a stop: a close issued from outside queues behind
+	 * the replies already handed to the connection's event loop, and shutting the loops down alone left a connection
+	 * open now and then, so its peer never learned that the server had gone.
+	 */
+	private final ChannelGroup channels = new DefaultChannelGroup("gearman-connections",
+			GlobalEventExecutor.INSTANCE);
 
 	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
 	private volatile boolean refusing;
@@ -212,7 +219,8 @@ public final class GearmanServer implements AutoCloseable {
 		long startNanos = System.nanoTime();
 		this.state = State.DRAINING;
 		this.serverChannel.close().syncUninterruptibly();
-		int unfinished = drain(this.settings.getShutdownTimeout());
+		Duration timeout = this.settings.getShutdownTimeout();
+		int unfinished = timeout.isZero() ? 0 : drain(timeout);
 		// a close issued from here queues behind the writes the engine already handed to each channel's event
 		// loop, so the last results reach their clients; shutting the loops down directly would drop them
 		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -307,6 +315,7 @@ public final class GearmanServer implements AutoCloseable {
 		@Override
 		protected void initChannel(SocketChannel channel) {
 			int max = GearmanServer.this.settings.getMaxConnections();
+			GearmanServer.this.channels.add(channel);
 			int open = GearmanServer.this.connections.incrementAndGet();
 			channel.closeFuture().addListener((future) -> GearmanServer.this.connections.decrementAndGet());
 			if (max > 0 && open > max) {
@@ -314,7 +323,6 @@ public final class GearmanServer implements AutoCloseable {
 				return;
 			}
 			GearmanServer.this.refusing = false;
-			GearmanServer.this.channels.add(channel);
 			long maxPacket = GearmanServer.this.settings.getMaxPacketSize();
 			long idleMillis = GearmanServer.this.settings.getIdleTimeout().toMillis();
 			if (idleMillis > 0) {

@@ -41,9 +41,10 @@ public class GearmanServerSettings {
 
 	/**
 	 * How long {@link GearmanServer#stop()} waits for running jobs to finish after it stopped accepting
-	 * connections and handing out jobs; zero = do not wait.
+	 * connections and handing out jobs; zero (the library's default) = stop at once. The Spring Boot property
+	 * {@code gearman.server.shutdown-timeout} defaults to 30 s.
 	 */
-	private Duration shutdownTimeout = Duration.ofSeconds(30);
+	private Duration shutdownTimeout = Duration.ZERO;
 
 	/** Whether every connection starts with the "exceptions" option on (gearmand's --exceptions). */
 	private boolean exceptions;

@@ -9,9 +9,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name the function name
  * @param handler the code
- * @param concurrency most jobs of this function run at once; 0 = only the worker's overall limit
- * @param timeout run-time limit the server enforces (CAN_DO_TIMEOUT): an overrunning job is given to another
- * worker; {@code null} for none
+ * @param concurrency most jobs of this function run at once; 0 = only the worker's overall limit. A function with
+ * a limit of its own takes one more connection per job server, over which the worker asks for its jobs only while
+ * it is below the limit
+ * @param timeout run-time limit the server enforces (CAN_DO_TIMEOUT, in milliseconds): an overrunning job is given
+ * to another worker; {@code null} for none. Note that gearmand 1.1.x keeps one such timer per connection and cancels
+ * it on PRE_SLEEP, so with gearmand the limit only holds while the worker does not ask for more work, e.g. for a
+ * function with {@code concurrency} 1 (whose connection does not grab while its job runs)
  */
 public record FunctionRegistration(String name, GearmanFunction handler, int concurrency,
 		@Nullable Duration timeout) {

@@ -3,15 +3,15 @@ package dev.gearman.worker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gearman.connection.ServerAddress;
 import dev.gearman.connection.Transport;
@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * executor, at most {@link GearmanWorkerSettings#concurrency()} at once (and at most each function's own limit).
  * Reconnects and re-registers after a server restart. A handler that throws, hangs or returns too much does not
  * take the worker down. Thread-safe.
+ * <p>
+ * Functions without a limit of their own share one connection per server; a function with a per-function limit
+ * has a connection per server of its own (see {@link WorkerLane}), so that a job the worker grabs always has a
+ * free slot and the worker never has to unregister a busy function.
  */
 public final class GearmanWorker implements AutoCloseable {
 
@@ -37,13 +41,17 @@ public final class GearmanWorker implements AutoCloseable {
 
 	private final Map<String, FunctionRegistration> functions = new ConcurrentHashMap<>();
 
-	private final Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
+	private final List<WorkerLane> lanes = new CopyOnWriteArrayList<>();
 
-	private final AtomicInteger freeSlots;
+	/** Functions without a limit of their own; connected even while empty, so the worker shows as connected. */
+	private final WorkerLane sharedLane = WorkerLane.shared();
 
-	private final AtomicInteger inFlight = new AtomicInteger();
+	/** Guards the slot counts below and the lanes' {@code active} counts. */
+	private final Object slots = new Object();
 
-	private final Object drained = new Object();
+	private int freeSlots;
+
+	private volatile int inFlight;
 
 	private final Executor executor;
 
@@ -51,9 +59,7 @@ public final class GearmanWorker implements AutoCloseable {
 
 	private final Transport transport;
 
-	private final List<WorkerConnection> connections = new ArrayList<>();
-
-	private volatile boolean started;
+	private boolean started;
 
 	private volatile boolean stopping;
 
@@ -72,7 +78,7 @@ public final class GearmanWorker implements AutoCloseable {
 	 */
 	public GearmanWorker(GearmanWorkerSettings settings, @Nullable Executor executor) {
 		this.settings = settings;
-		this.freeSlots = new AtomicInteger(settings.concurrency());
+		this.freeSlots = settings.concurrency();
 		if (executor == null) {
 			this.ownExecutor = Executors.newFixedThreadPool(settings.concurrency(),
 					new DefaultThreadFactory("gearman-worker", true));
@@ -83,22 +89,31 @@ public final class GearmanWorker implements AutoCloseable {
 			this.executor = executor;
 		}
 		this.transport = new Transport("gearman-worker-io", 1);
-		for (ServerAddress address : settings.servers()) {
-			this.connections.add(new WorkerConnection(address, this.transport, settings.connection(), this));
-		}
+		openLane(this.sharedLane);
 	}
 
 	/**
-	 * Offers a function. May be called before or after {@link #start()}.
+	 * Offers a function. May be called before or after {@link #start()}; a function registered on a running
+	 * worker is offered to every server at once.
 	 * @param registration the function
 	 * @return this worker
 	 */
-	public GearmanWorker register(FunctionRegistration registration) {
+	public synchronized GearmanWorker register(FunctionRegistration registration) {
+		if (this.stopping) {
+			throw new IllegalStateException("worker is stopping; cannot register '" + registration.name() + "'");
+		}
 		if (this.functions.putIfAbsent(registration.name(), registration) != null) {
 			throw new IllegalStateException("function '" + registration.name() + "' is already registered");
 		}
-		this.active.put(registration.name(), new AtomicInteger());
-		syncAll();
+		if (registration.concurrency() > 0) {
+			openLane(WorkerLane.limitedTo(registration));
+		}
+		else {
+			this.sharedLane.add(registration);
+			for (WorkerConnection connection : this.sharedLane.connections()) {
+				connection.execute(connection::syncRegistrations);
+			}
+		}
 		return this;
 	}
 
@@ -112,6 +127,27 @@ public final class GearmanWorker implements AutoCloseable {
 		return register(FunctionRegistration.of(name, handler));
 	}
 
+	private void openLane(WorkerLane lane) {
+		for (ServerAddress address : this.settings.servers()) {
+			lane.connections().add(new WorkerConnection(address, this.transport, this.settings.connection(), this,
+					lane));
+		}
+		this.lanes.add(lane);
+		if (this.started) {
+			connect(lane);
+		}
+	}
+
+	private static void connect(WorkerLane lane) {
+		for (WorkerConnection connection : lane.connections()) {
+			connection.connect().exceptionally((failure) -> {
+				logger.warn("Job server {} is not reachable yet; retrying in the background: {}",
+						connection.address(), failure.getMessage());
+				return null;
+			});
+		}
+	}
+
 	/**
 	 * Connects to every server and starts taking jobs. Servers that are down are retried in the background.
 	 */
@@ -120,12 +156,8 @@ public final class GearmanWorker implements AutoCloseable {
 			return;
 		}
 		this.started = true;
-		for (WorkerConnection connection : this.connections) {
-			connection.connect().exceptionally((failure) -> {
-				logger.warn("Job server {} is not reachable yet; retrying in the background: {}",
-						connection.address(), failure.getMessage());
-				return null;
-			});
+		for (WorkerLane lane : this.lanes) {
+			connect(lane);
 		}
 		logger.info("Gearman worker started with functions {} on {}", this.functions.keySet(), this.settings.servers());
 	}
@@ -136,26 +168,30 @@ public final class GearmanWorker implements AutoCloseable {
 	 * @return {@code true} if every job finished in time
 	 */
 	public boolean stop(Duration timeout) {
-		this.stopping = true;
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean drainedInTime;
-		synchronized (this.drained) {
-			while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
+		synchronized (this) {
+			// no function registered from now on opens new connections
+			this.stopping = true;
+		}
+		synchronized (this.slots) {
+			// a reservation made before the flag was seen is counted in inFlight by now
+			while (this.inFlight > 0 && System.nanoTime() < deadline) {
 				try {
-					this.drained.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+					this.slots.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 					break;
 				}
 			}
-			drainedInTime = this.inFlight.get() == 0;
+			drainedInTime = this.inFlight == 0;
 		}
 		if (!drainedInTime) {
 			logger.warn("{} jobs still running after {} ms; closing anyway (the server will requeue them)",
-					this.inFlight.get(), timeout.toMillis());
+					this.inFlight, timeout.toMillis());
 		}
-		for (WorkerConnection connection : this.connections) {
+		for (WorkerConnection connection : connections()) {
 			connection.close(Duration.ofSeconds(2));
 		}
 		if (this.ownExecutor != null) {
@@ -171,21 +207,26 @@ public final class GearmanWorker implements AutoCloseable {
 	}
 
 	/**
-	 * Jobs running now.
+	 * Jobs running now, or asked for.
 	 * @return the count
 	 */
 	public int inFlight() {
-		return this.inFlight.get();
+		return this.inFlight;
 	}
 
 	/**
 	 * Whether each configured server is connected.
-	 * @return per server, {@code true} if connected
+	 * @return per server, {@code true} if every connection of this worker to it is up
 	 */
 	public Map<ServerAddress, Boolean> connectivity() {
-		Map<ServerAddress, Boolean> result = new java.util.LinkedHashMap<>();
-		for (WorkerConnection connection : this.connections) {
-			result.put(connection.address(), connection.isConnected());
+		Map<ServerAddress, Boolean> result = new LinkedHashMap<>();
+		for (ServerAddress address : this.settings.servers()) {
+			result.put(address, true);
+		}
+		for (WorkerConnection connection : connections()) {
+			if (!connection.isConnected()) {
+				result.put(connection.address(), false);
+			}
 		}
 		return result;
 	}
@@ -194,81 +235,80 @@ public final class GearmanWorker implements AutoCloseable {
 		return this.settings;
 	}
 
-	Collection<FunctionRegistration> functions() {
-		return this.functions.values();
-	}
-
 	boolean isStopping() {
 		return this.stopping;
 	}
 
-	boolean hasRoom(String function) {
-		FunctionRegistration registration = this.functions.get(function);
-		return registration != null && !this.stopping
-				&& (registration.concurrency() == 0 || this.active.get(function).get() < registration.concurrency());
+	private List<WorkerConnection> connections() {
+		List<WorkerConnection> all = new ArrayList<>();
+		for (WorkerLane lane : this.lanes) {
+			all.addAll(lane.connections());
+		}
+		return all;
 	}
 
-	boolean reserveSlot() {
-		if (this.stopping) {
-			return false;
-		}
-		while (true) {
-			int free = this.freeSlots.get();
-			if (free <= 0) {
+	/**
+	 * Reserves a slot for a job of the lane, before asking a server for one.
+	 * @return {@code false} if the worker or the lane is full, or the worker is stopping
+	 */
+	boolean reserve(WorkerLane lane) {
+		synchronized (this.slots) {
+			if (this.stopping || this.freeSlots <= 0 || (lane.limit() > 0 && lane.active >= lane.limit())) {
 				return false;
 			}
-			if (this.freeSlots.compareAndSet(free, free - 1)) {
-				this.inFlight.incrementAndGet();
-				return true;
-			}
+			this.freeSlots--;
+			lane.active++;
+			this.inFlight++;
+			return true;
 		}
 	}
 
-	void releaseSlot() {
-		this.freeSlots.incrementAndGet();
-		if (this.inFlight.decrementAndGet() == 0) {
-			synchronized (this.drained) {
-				this.drained.notifyAll();
+	/** Gives a slot back, and lets every connection that waits for one ask for a job. */
+	void release(WorkerLane lane) {
+		synchronized (this.slots) {
+			this.freeSlots++;
+			lane.active--;
+			this.inFlight--;
+			if (this.inFlight == 0) {
+				this.slots.notifyAll();
 			}
 		}
-		for (WorkerConnection connection : this.connections) {
+		if (this.stopping) {
+			return;
+		}
+		for (WorkerConnection connection : connections()) {
 			connection.execute(connection::tryGrab);
 		}
 	}
 
 	/** Runs an assigned job on the executor; its slot was reserved when the job was asked for. */
-	void run(JobContext job) {
+	void run(JobContext job, WorkerLane lane) {
 		String function = Packet.fromUtf8(job.rawFunction());
-		FunctionRegistration registration = this.functions.get(function);
-		AtomicInteger count = this.active.get(function);
-		if (registration == null || count == null) {
-			send(job, Packet.requestWithData(PacketType.WORK_EXCEPTION,
-					("no handler for function '" + function + "'").getBytes(StandardCharsets.UTF_8), job.handle()));
-			releaseSlot();
+		FunctionRegistration registration = lane.function(function);
+		if (registration == null) {
+			logger.warn("Job server assigned job {} of '{}', which this connection did not register", job.handle(),
+					function);
+			send(job, exception(job, "no handler for function '" + function + "'"));
+			release(lane);
 			return;
 		}
-		if (registration.concurrency() > 0 && count.incrementAndGet() >= registration.concurrency()) {
-			syncAll();
-		}
-		else if (registration.concurrency() == 0) {
-			count.incrementAndGet();
-		}
 		try {
-			this.executor.execute(() -> execute(registration, count, job));
+			this.executor.execute(() -> execute(registration, job, lane));
 		}
 		catch (RejectedExecutionException ex) {
-			count.decrementAndGet();
-			releaseSlot();
+			release(lane);
 			logger.warn("Executor refused job {} of '{}'; the server will requeue it when this worker disconnects",
 					job.handle(), function);
 		}
 	}
 
-	private void execute(FunctionRegistration registration, AtomicInteger count, JobContext job) {
+	private void execute(FunctionRegistration registration, JobContext job, WorkerLane lane) {
 		try {
 			byte[] result = registration.handler().execute(job);
 			byte[] data = (result != null) ? result : new byte[0];
 			if (data.length > this.settings.maxResultSize()) {
+				logger.warn("Job {} of '{}' returned {} bytes, more than the maximum of {}; sending an exception",
+						job.handle(), registration.name(), data.length, this.settings.maxResultSize());
 				send(job, exception(job, "result of " + data.length + " bytes exceeds the maximum of "
 						+ this.settings.maxResultSize()));
 			}
@@ -286,12 +326,7 @@ public final class GearmanWorker implements AutoCloseable {
 			send(job, exception(job, ex.getClass().getName() + ": " + ex.getMessage()));
 		}
 		finally {
-			boolean wasFull = registration.concurrency() > 0 && count.get() >= registration.concurrency();
-			count.decrementAndGet();
-			if (wasFull) {
-				syncAll();
-			}
-			releaseSlot();
+			release(lane);
 		}
 	}
 
@@ -303,12 +338,6 @@ public final class GearmanWorker implements AutoCloseable {
 	private static void send(JobContext job, Packet packet) {
 		Channel channel = job.channel();
 		channel.writeAndFlush(packet, channel.voidPromise());
-	}
-
-	private void syncAll() {
-		for (WorkerConnection connection : this.connections) {
-			connection.execute(connection::syncRegistrations);
-		}
 	}
 
 }

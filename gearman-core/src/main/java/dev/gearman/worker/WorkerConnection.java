@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's connection to one job server: registers the worker's functions and runs the grab loop. It asks for
- * a job (GRAB_JOB_UNIQ) only after reserving a free slot of the worker; when the server has nothing it sends
- * PRE_SLEEP and waits for a NOOP. No polling, no spinning. State is confined to the channel's event loop.
+ * A worker's connection to one job server for one {@link WorkerLane}: registers the lane's functions and runs the
+ * grab loop. It asks for a job (GRAB_JOB_UNIQ) only after reserving a slot, so any job the server assigns has one;
+ * when the server has nothing it sends PRE_SLEEP and waits for a NOOP. No polling, no spinning, and no CANT_DO:
+ * registrations only grow. State is confined to the channel's event loop.
  */
 final class WorkerConnection extends ManagedConnection {
 
@@ -25,18 +26,24 @@ final class WorkerConnection extends ManagedConnection {
 
 	private final GearmanWorker worker;
 
-	private @Nullable Channel channel;
+	private final WorkerLane lane;
 
-	/** Functions currently registered on this connection (a function at its concurrency limit is not). */
+	private volatile @Nullable Channel channel;
+
+	/** Functions registered on this connection. */
 	private final Set<String> registered = new HashSet<>();
 
+	/** A GRAB_JOB_UNIQ is out and its slot reserved. */
 	private boolean grabbing;
 
+	/** PRE_SLEEP was sent and no NOOP has come since: the server wakes us when there is work. */
 	private boolean sleeping;
 
-	WorkerConnection(ServerAddress address, Transport transport, ConnectionSettings settings, GearmanWorker worker) {
+	WorkerConnection(ServerAddress address, Transport transport, ConnectionSettings settings, GearmanWorker worker,
+			WorkerLane lane) {
 		super(address, transport, settings);
 		this.worker = worker;
+		this.lane = lane;
 	}
 
 	@Override
@@ -58,16 +65,17 @@ final class WorkerConnection extends ManagedConnection {
 		tryGrab();
 	}
 
-	/** Brings this connection's CAN_DO registrations in line with the worker's functions and their limits. */
+	/** Registers the lane's functions not registered yet, and asks for a job if one was added. */
 	void syncRegistrations() {
 		Channel ch = this.channel;
 		if (ch == null || !ch.isActive()) {
 			return;
 		}
-		for (FunctionRegistration function : this.worker.functions()) {
+		boolean added = false;
+		for (FunctionRegistration function : this.lane.functions()) {
 			String name = Packet.utf8(function.name());
-			boolean wanted = this.worker.hasRoom(function.name());
-			if (wanted && this.registered.add(name)) {
+			if (this.registered.add(name)) {
+				added = true;
 				if (function.timeout() != null && !function.timeout().isZero()) {
 					ch.write(Packet.request(PacketType.CAN_DO_TIMEOUT, name,
 							Long.toString(function.timeout().toMillis())));
@@ -76,27 +84,23 @@ final class WorkerConnection extends ManagedConnection {
 					ch.write(Packet.request(PacketType.CAN_DO, name));
 				}
 			}
-			else if (!wanted && this.registered.remove(name)) {
-				ch.write(Packet.request(PacketType.CANT_DO, name));
-			}
 		}
 		ch.flush();
-		if (this.sleeping) {
-			// a function came back: the server may hold jobs for it, so ask again
+		if (added) {
+			// a sleeping worker is not woken by its own CAN_DO, and the server may already hold jobs for it
 			this.sleeping = false;
 			tryGrab();
 		}
 	}
 
-	/** Asks for a job if the worker has a free slot and nothing is asked already. */
+	/** Asks for a job if awake, nothing is asked already, and the lane and the worker have a free slot. */
 	void tryGrab() {
 		Channel ch = this.channel;
-		if (ch == null || !ch.isActive() || this.grabbing || this.registered.isEmpty()
-				|| !this.worker.reserveSlot()) {
+		if (ch == null || !ch.isActive() || this.grabbing || this.sleeping || this.registered.isEmpty()
+				|| !this.worker.reserve(this.lane)) {
 			return;
 		}
 		this.grabbing = true;
-		this.sleeping = false;
 		ch.writeAndFlush(Packet.request(PacketType.GRAB_JOB_UNIQ), ch.voidPromise());
 	}
 
@@ -105,11 +109,12 @@ final class WorkerConnection extends ManagedConnection {
 		switch (packet.type()) {
 			case NO_JOB -> {
 				this.grabbing = false;
-				this.worker.releaseSlot();
 				if (!this.worker.isStopping()) {
 					this.sleeping = true;
 					ch.writeAndFlush(Packet.request(PacketType.PRE_SLEEP), ch.voidPromise());
 				}
+				// after going to sleep, so that the freed slot wakes the other connections, not this one
+				this.worker.release(this.lane);
 			}
 			case NOOP -> {
 				this.sleeping = false;
@@ -124,8 +129,12 @@ final class WorkerConnection extends ManagedConnection {
 	}
 
 	private void assigned(Channel ch, String handle, String function, String unique, byte[] payload) {
+		if (!this.grabbing) {
+			logger.warn("Job server {} assigned job {} that was not asked for; ignoring it", this.address, handle);
+			return;
+		}
 		this.grabbing = false;
-		this.worker.run(new JobContext(ch, handle, function, unique, payload));
+		this.worker.run(new JobContext(ch, handle, function, unique, payload), this.lane);
 		tryGrab();
 	}
 
@@ -134,19 +143,25 @@ final class WorkerConnection extends ManagedConnection {
 		if (this.channel == ch) {
 			this.channel = null;
 		}
-		if (this.grabbing) {
-			this.grabbing = false;
-			this.worker.releaseSlot();
-		}
 		this.sleeping = false;
 		this.registered.clear();
+		if (this.grabbing) {
+			this.grabbing = false;
+			this.worker.release(this.lane);
+		}
 	}
 
+	/** Runs a task on this connection's event loop, if it is connected. */
 	void execute(Runnable task) {
 		Channel ch = this.channel;
 		if (ch != null) {
 			ch.eventLoop().execute(task);
 		}
+	}
+
+	@Override
+	public String toString() {
+		return this.address + " (" + this.lane + ")";
 	}
 
 }

@@ -73,6 +73,11 @@ final class ExternalProcess implements AutoCloseable {
 		}
 	}
 
+	/** @return whether the process has ended */
+	boolean hasExited() {
+		return !this.process.isAlive();
+	}
+
 	/** Waits for a successful exit, failing with the process's output otherwise. */
 	ExternalProcess awaitSuccess(Duration timeout) {
 		int exit = awaitExit(timeout);

@@ -15,6 +15,11 @@ import java.lang.annotation.Target;
  * type, read from the workload as JSON. The return value becomes the result: {@code byte[]} as is, {@code String}
  * encoded, {@code void} as empty, anything else written as JSON. A thrown exception reaches the client as
  * WORK_EXCEPTION; {@link dev.gearman.worker.FailJobException} as WORK_FAIL.
+ * <p>
+ * A signature that cannot be served (more than one payload parameter, JSON without Jackson, an attribute that
+ * does not resolve to a valid value) fails at startup, naming the bean and the method. On a proxied bean
+ * ({@code @Transactional}, …) the method is invoked through the proxy; it must be visible on a JDK proxy's
+ * interfaces, and neither private nor final on a CGLIB proxy.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -116,6 +116,15 @@ public class GearmanTemplate {
 	}
 
 	/**
+	 * Submits a prepared request (its own timeout, unique id, priority, listener…) and waits for its result.
+	 * @param request the request
+	 * @return the result bytes
+	 */
+	public byte[] call(JobRequest request) {
+		return await(submit(request));
+	}
+
+	/**
 	 * Submits a prepared request asynchronously.
 	 * @param request the request
 	 * @return the result bytes, later
@@ -175,6 +184,20 @@ public class GearmanTemplate {
 			@Nullable String unique, @Nullable Instant runAt) {
 		JobRequest request = request(function, payload).withPriority(priority).withUnique(unique).withRunAt(runAt);
 		return await(this.client.submitBackground(request));
+	}
+
+	/**
+	 * Submits a background job per payload, all in parallel.
+	 * @param function the function
+	 * @param payloads the workloads
+	 * @return the jobs' handles, in payload order
+	 */
+	public List<JobHandle> submitAllBackground(String function, List<?> payloads) {
+		List<JobRequest> requests = new ArrayList<>(payloads.size());
+		for (Object payload : payloads) {
+			requests.add(request(function, payload));
+		}
+		return await(this.client.submitAllBackground(requests));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.gearman.spring.core;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -35,6 +36,8 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	private volatile @Nullable GearmanWorker worker;
 
+	private boolean started;
+
 	private JobRecorder recorder = JobRecorder.NONE;
 
 	/**
@@ -59,20 +62,31 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Adds an endpoint. Ids and function names must be unique.
+	 * Adds an endpoint. Ids and function names must be unique. An endpoint added while the worker runs (a lazy
+	 * bean) is offered to the job servers at once.
 	 * @param endpoint the endpoint
 	 */
 	public synchronized void register(GearmanFunctionEndpoint endpoint) {
-		if (this.endpoints.containsKey(endpoint.id())) {
-			throw new IllegalStateException("Another @GearmanFunction endpoint has id '" + endpoint.id() + "'");
-		}
 		for (GearmanFunctionEndpoint other : this.endpoints.values()) {
 			if (other.function().equals(endpoint.function())) {
 				throw new IllegalStateException("Function '" + endpoint.function() + "' is served by both "
 						+ other.handler() + " and " + endpoint.handler());
 			}
 		}
+		GearmanFunctionEndpoint sameId = this.endpoints.get(endpoint.id());
+		if (sameId != null) {
+			throw new IllegalStateException("Endpoint id '" + endpoint.id() + "' of " + endpoint.handler()
+					+ " is already used by " + sameId.handler());
+		}
 		this.endpoints.put(endpoint.id(), endpoint);
+		GearmanWorker running = this.worker;
+		if (running != null) {
+			running.register(recorded(endpoint.toRegistration()));
+		}
+		else if (this.started) {
+			start();
+		}
+		logger.debug("Registered {} as Gearman function '{}'", endpoint.handler(), endpoint.function());
 	}
 
 	/**
@@ -89,7 +103,7 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	 * @return the endpoints in registration order
 	 */
 	public synchronized Collection<GearmanFunctionEndpoint> getEndpoints() {
-		return java.util.List.copyOf(this.endpoints.values());
+		return List.copyOf(this.endpoints.values());
 	}
 
 	/**
@@ -102,6 +116,7 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
+		this.started = true;
 		if (this.worker != null || this.endpoints.isEmpty()) {
 			return;
 		}
@@ -138,6 +153,7 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 		synchronized (this) {
 			current = this.worker;
 			this.worker = null;
+			this.started = false;
 		}
 		if (current != null) {
 			boolean drained = current.stop(this.shutdownTimeout);
@@ -146,8 +162,9 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	}
 
 	@Override
-	public boolean isRunning() {
-		return this.worker != null;
+	public synchronized boolean isRunning() {
+		// started without endpoints still counts as running, so that stop() is called and a late endpoint starts
+		return this.started;
 	}
 
 	@Override

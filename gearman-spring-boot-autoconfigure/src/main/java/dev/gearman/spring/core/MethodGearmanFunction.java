@@ -15,6 +15,8 @@ import org.springframework.util.ReflectionUtils;
  */
 public class MethodGearmanFunction implements GearmanFunction {
 
+	private final String beanName;
+
 	private final Object bean;
 
 	private final Method method;
@@ -38,6 +40,7 @@ public class MethodGearmanFunction implements GearmanFunction {
 	 */
 	public MethodGearmanFunction(String beanName, Object bean, Method method, String function,
 			GearmanPayloadConverter converter) {
+		this.beanName = beanName;
 		this.bean = bean;
 		this.method = method;
 		this.function = function;
@@ -107,7 +110,7 @@ public class MethodGearmanFunction implements GearmanFunction {
 
 	@Override
 	public String toString() {
-		return this.method.toGenericString();
+		return "method '" + this.method.getName() + "' of bean '" + this.beanName + "'";
 	}
 
 }

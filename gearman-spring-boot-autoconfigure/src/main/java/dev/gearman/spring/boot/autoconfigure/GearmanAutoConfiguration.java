@@ -10,18 +10,23 @@ import dev.gearman.connection.ConnectionSettings;
 import dev.gearman.connection.ServerAddress;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
+import dev.gearman.spring.boot.autoconfigure.server.GearmanServerProperties;
 import dev.gearman.spring.core.GearmanFunctionAnnotationBeanPostProcessor;
 import dev.gearman.spring.core.GearmanPayloadConverter;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanTemplateCustomizer;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.worker.GearmanWorkerSettings;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,6 +45,11 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(GearmanProperties.class)
 public final class GearmanAutoConfiguration {
 
+	/** Where clients and workers connect when nothing else is configured. */
+	static final String DEFAULT_SERVER = "127.0.0.1:4730";
+
+	private static final Logger logger = LoggerFactory.getLogger(GearmanAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	GearmanPayloadConverter gearmanPayloadConverter(GearmanProperties properties) {
@@ -48,9 +58,11 @@ public final class GearmanAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	GearmanClient gearmanClient(GearmanProperties properties, ObjectProvider<GearmanServer> embedded) {
-		GearmanClientSettings settings = new GearmanClientSettings(servers(properties, embedded),
-				connection(properties), properties.getClient().getTimeout(), properties.getClient().getId(), 1);
+	GearmanClient gearmanClient(GearmanProperties properties, ObjectProvider<GearmanServer> embedded,
+			ObjectProvider<GearmanServerProperties> embeddedProperties) {
+		List<ServerAddress> servers = servers(properties, embedded, embeddedProperties);
+		GearmanClientSettings settings = new GearmanClientSettings(servers, connection(properties),
+				properties.getClient().getTimeout(), properties.getClient().getId(), 1);
 		return new GearmanClient(settings);
 	}
 
@@ -63,15 +75,35 @@ public final class GearmanAutoConfiguration {
 		return template;
 	}
 
-	static List<ServerAddress> servers(GearmanProperties properties, ObjectProvider<GearmanServer> embedded) {
-		if (properties.getServers() != null && !properties.getServers().isEmpty()) {
-			return ServerAddress.parseAll(properties.getServers());
-		}
+	/**
+	 * Where clients and workers connect: {@code gearman.servers} when set (explicit configuration wins, even over
+	 * a running embedded server, which then only serves other applications), else the embedded server, else
+	 * {@code 127.0.0.1:4730}.
+	 */
+	static List<ServerAddress> servers(GearmanProperties properties, ObjectProvider<GearmanServer> embedded,
+			ObjectProvider<GearmanServerProperties> embeddedProperties) {
 		GearmanServer server = embedded.getIfAvailable();
-		if (server != null) {
-			return List.of(new ServerAddress("127.0.0.1", server.port()));
+		if (properties.getServers() != null && !properties.getServers().isEmpty()) {
+			List<ServerAddress> servers = ServerAddress.parseAll(properties.getServers());
+			if (server != null && servers.stream().noneMatch((address) -> address.port() == server.port())) {
+				logger.info("gearman.servers is set to {}: this application's clients and workers use those servers,"
+						+ " not the embedded job server on port {} (list it in gearman.servers to use it too)",
+						servers, server.port());
+			}
+			return servers;
 		}
-		return List.of(ServerAddress.parse("127.0.0.1:4730"));
+		if (server != null) {
+			return List.of(new ServerAddress(embeddedHost(embeddedProperties.getIfAvailable()), server.port()));
+		}
+		return List.of(ServerAddress.parse(DEFAULT_SERVER));
+	}
+
+	/** Loopback unless the embedded server listens on one specific address only. */
+	private static String embeddedHost(@Nullable GearmanServerProperties properties) {
+		String address = (properties != null) ? properties.getAddress().trim() : "";
+		boolean wildcard = address.isEmpty() || address.equals("0.0.0.0") || address.equals("::")
+				|| address.equals("[::]") || address.equals("*");
+		return wildcard ? "127.0.0.1" : address;
 	}
 
 	static ConnectionSettings connection(GearmanProperties properties) {
@@ -100,9 +132,15 @@ public final class GearmanAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		GearmanWorkerRegistry gearmanWorkerRegistry(GearmanProperties properties,
-				ObjectProvider<GearmanServer> embedded, Environment environment) {
+				ObjectProvider<GearmanServer> embedded, ObjectProvider<GearmanServerProperties> embeddedProperties,
+				Environment environment) {
 			GearmanProperties.Worker worker = properties.getWorker();
-			GearmanWorkerSettings settings = new GearmanWorkerSettings(servers(properties, embedded),
+			if (worker.getConcurrency() < 1) {
+				throw new InvalidConfigurationPropertyValueException("gearman.worker.concurrency",
+						worker.getConcurrency(), "At least 1 job must be able to run.");
+			}
+			GearmanWorkerSettings settings = new GearmanWorkerSettings(
+					servers(properties, embedded, embeddedProperties),
 					connection(properties), worker.getId(), worker.getConcurrency(),
 					ConnectionSettings.DEFAULTS.maxPacketSize() - 1024);
 			Executor executor = Threading.VIRTUAL.isActive(environment)
@@ -112,6 +150,7 @@ public final class GearmanAutoConfiguration {
 		}
 
 		@Bean(name = GearmanFunctionAnnotationBeanPostProcessor.BEAN_NAME)
+		@ConditionalOnMissingBean(name = GearmanFunctionAnnotationBeanPostProcessor.BEAN_NAME)
 		static GearmanFunctionAnnotationBeanPostProcessor gearmanFunctionAnnotationBeanPostProcessor() {
 			return new GearmanFunctionAnnotationBeanPostProcessor();
 		}

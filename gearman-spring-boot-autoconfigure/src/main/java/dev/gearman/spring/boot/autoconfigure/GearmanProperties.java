@@ -15,8 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class GearmanProperties {
 
 	/**
-	 * Job servers as host:port. Defaults to the embedded server when gearman.server.enabled=true, otherwise
-	 * 127.0.0.1:4730.
+	 * Job servers as host:port, used by this application's clients and workers. When unset: the embedded server
+	 * if gearman.server.enabled=true, else 127.0.0.1:4730. When set, exactly these are used, even if an embedded
+	 * server runs (list it here to use it too).
 	 */
 	private @Nullable List<String> servers;
 

@@ -193,6 +193,7 @@ public class GearmanServerProperties {
 		this.ioThreads = ioThreads;
 	}
 
+
 	/**
 	 * Converts these properties to the core library's settings, validating each value.
 	 * @return the settings

@@ -1,0 +1,39 @@
+package dev.gearman.spring.interop;
+
+import java.nio.file.Files;
+
+import dev.gearman.server.interop.Gearmand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * PHP client → Debian's gearmand → our Spring Boot worker.
+ */
+class GearmandPhpInteropTests extends AbstractPhpInteropTests {
+
+	private static Gearmand gearmand;
+
+	@BeforeAll
+	static void startGearmand() throws Exception {
+		gearmand = Gearmand.start(Files.createTempDirectory("gearmand"));
+	}
+
+	@AfterAll
+	static void stopGearmand() {
+		if (gearmand != null) {
+			gearmand.close();
+		}
+	}
+
+	@Override
+	String[] serverProperties() {
+		return new String[] { "gearman.servers=127.0.0.1:" + gearmand.port() };
+	}
+
+	@Override
+	int serverPort(ConfigurableApplicationContext application) {
+		return gearmand.port();
+	}
+
+}
