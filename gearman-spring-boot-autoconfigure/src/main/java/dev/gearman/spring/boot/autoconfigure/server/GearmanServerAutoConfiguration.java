@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.store.JobStoreListener;
+import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.MemoryJobStore;
 import org.springframework.beans.factory.ObjectProvider;
@@ -64,8 +65,9 @@ public final class GearmanServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	GearmanServerLifecycle gearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher) {
-		return new GearmanServerLifecycle(server, publisher);
+	GearmanServerLifecycle gearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher,
+			ObjectProvider<GearmanWorkerRegistry> workers) {
+		return new GearmanServerLifecycle(server, publisher, workers);
 	}
 
 	private static void publishPort(ApplicationContext context, int port) {

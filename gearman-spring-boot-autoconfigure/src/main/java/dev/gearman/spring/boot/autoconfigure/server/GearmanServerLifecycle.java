@@ -1,15 +1,18 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
 import dev.gearman.server.GearmanServer;
+import dev.gearman.spring.core.GearmanWorkerRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Drains the job server early in the context's shutdown: before the application's workers stop (so that the jobs
- * they run can finish and report) and before the web server stops (so that readiness, now REFUSING_TRAFFIC, can
- * still be read while the server drains). The server itself was started when its bean was created.
+ * Drains the job server early in the context's shutdown, before the web server stops, so that readiness, now
+ * REFUSING_TRAFFIC, can still be read while the server drains: it first stops the application's own workers (they
+ * take no new job and finish the ones in flight, which still reach their clients), then stops the server, which
+ * waits for jobs running on other workers. The server itself was started when its bean was created.
  */
 public class GearmanServerLifecycle implements SmartLifecycle {
 
@@ -17,14 +20,18 @@ public class GearmanServerLifecycle implements SmartLifecycle {
 
 	private final ApplicationEventPublisher publisher;
 
+	private final ObjectProvider<GearmanWorkerRegistry> workers;
+
 	/**
 	 * Creates the lifecycle.
 	 * @param server the server
 	 * @param publisher where the readiness change goes
 	 */
-	public GearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher) {
+	public GearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher,
+			ObjectProvider<GearmanWorkerRegistry> workers) {
 		this.server = server;
 		this.publisher = publisher;
+		this.workers = workers;
 	}
 
 	@Override
@@ -36,6 +43,10 @@ public class GearmanServerLifecycle implements SmartLifecycle {
 	public void stop() {
 		if (this.server.isRunning()) {
 			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+			GearmanWorkerRegistry registry = this.workers.getIfAvailable();
+			if (registry != null && registry.isRunning()) {
+				registry.stop();
+			}
 			this.server.stop();
 		}
 	}
