@@ -405,14 +405,13 @@ final class GroupCommitWriter {
 			}
 			long now = System.nanoTime();
 			List<Insert> stuck = this.inFlight;
-			if (!stuck.isEmpty() && now - this.inFlightSinceNanos > this.settings.getTimeout().toNanos()) {
-				int failed = 0;
+			if (!stuck.isEmpty() && now - this.inFlightSinceNanos > this.settings.getTimeout().toNanos()
+					&& stuck.stream().anyMatch((insert) -> !insert.isDone())) {
+				// unavailable before the clients hear of it: whoever sees the failure also sees the store down
+				markUnavailable(new SQLException("a transaction has been running for more than "
+						+ this.settings.getTimeout().toMillis() + " ms"));
 				for (Insert insert : stuck) {
-					failed += insert.complete(timedOut()) ? 1 : 0;
-				}
-				if (failed > 0) {
-					markUnavailable(new SQLException("a transaction has been running for more than "
-							+ this.settings.getTimeout().toMillis() + " ms"));
+					insert.complete(timedOut());
 				}
 			}
 			// the queue is in deadline order (one timeout for all), so stop at the first live insert
