@@ -60,7 +60,7 @@ as_postgres "$PGBIN/pg_ctl -D $WORK/pg/data -l $WORK/pg/log -w -t 60 -o \"-c lis
 start_ours() { # name extra-args...
   local name=$1; shift
   local port; port=$(free_port)
-  java -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$port" \
+  java -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$port" --server.port=0 \
     --logging.level.root=WARN "$@" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   echo "$pid" >>"$WORK/java.pids"   # called in $(...): the parent's PIDS array is out of reach

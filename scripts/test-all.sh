@@ -50,9 +50,12 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 LOG=$(mktemp)
 DATA_DIR=$(mktemp -d)
 # the default JDBC store (embedded H2 in a fresh data directory): every scenario must pass with durable jobs
+# the app also serves the actuator over HTTP (default 8080): take any free port so parallel runs do not collide
+export SERVER_PORT=0
 java -jar gearman-server-app/target/gearman-server-app.jar --gearman.server.address=127.0.0.1 \
   --gearman.server.port="$PORT" --gearman.server.data-dir="$DATA_DIR" >"$LOG" 2>&1 &
 APP=$!
+unset SERVER_PORT
 trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true; rm -rf "$DATA_DIR"' EXIT
 for _ in $(seq 1 480); do
   if grep -q "listening on" "$LOG"; then break; fi

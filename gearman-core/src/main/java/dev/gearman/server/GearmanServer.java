@@ -2,12 +2,17 @@ package dev.gearman.server;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
+import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.store.JobStore;
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,6 +24,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -35,6 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A Gearman job server: a Netty listener in front of a {@link JobEngine}. Binary and admin text protocols share
  * the port, as with gearmand. Uses the native epoll transport where available.
+ * <p>
+ * Its life is {@link State#NEW} → {@link State#REPLAYING} (stored jobs are loaded, the port is not open yet) →
+ * {@link State#RUNNING} → {@link State#DRAINING} (the port is closed, running jobs may finish within the
+ * shutdown timeout) → {@link State#STOPPED}. It logs one line when it starts and one when it stops.
  */
 public final class GearmanServer implements AutoCloseable {
 
@@ -44,13 +55,24 @@ public final class GearmanServer implements AutoCloseable {
 
 	private final JobStore store;
 
+	private final EngineListener listener;
+
 	private final AtomicInteger connections = new AtomicInteger();
 
 	/**
-	 * Every accepted connection, closed explicitly on stop: shutting the event loops down alone left a connection
+	 * Every accepted connection, closed explicitly at the end of a stop: a close issued from outside queues behind
+	 * the replies already handed to the connection's event loop, and shutting the loops down alone left a connection
 	 * open now and then, so its peer never learned that the server had gone.
 	 */
-	private final ChannelGroup accepted = new DefaultChannelGroup("gearman-connections", GlobalEventExecutor.INSTANCE);
+	private final ChannelGroup channels = new DefaultChannelGroup("gearman-connections",
+			GlobalEventExecutor.INSTANCE);
+
+	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
+	private volatile boolean refusing;
+
+	private volatile State state = State.NEW;
+
+	private volatile int boundPort = -1;
 
 	private JobEngine engine;
 
@@ -60,16 +82,25 @@ public final class GearmanServer implements AutoCloseable {
 
 	private Channel serverChannel;
 
-	private volatile boolean running;
-
 	/**
 	 * Creates a server; {@link #start()} binds it.
 	 * @param settings the settings, read at start
 	 * @param store where background jobs are kept
 	 */
 	public GearmanServer(GearmanServerSettings settings, JobStore store) {
+		this(settings, store, EngineListener.NONE);
+	}
+
+	/**
+	 * Creates a server that reports job events, e.g. to metrics; {@link #start()} binds it.
+	 * @param settings the settings, read at start
+	 * @param store where background jobs are kept
+	 * @param listener receives the engine's job events on the engine thread
+	 */
+	public GearmanServer(GearmanServerSettings settings, JobStore store, EngineListener listener) {
 		this.settings = settings;
 		this.store = store;
+		this.listener = listener;
 	}
 
 	/**
@@ -77,7 +108,7 @@ public final class GearmanServer implements AutoCloseable {
 	 * @throws GearmanServerException if the port cannot be bound
 	 */
 	public synchronized void start() {
-		if (this.running) {
+		if (this.state != State.NEW && this.state != State.STOPPED) {
 			return;
 		}
 		long startNanos = System.nanoTime();
@@ -87,7 +118,8 @@ public final class GearmanServer implements AutoCloseable {
 		this.ioGroup = new MultiThreadIoEventLoopGroup(this.settings.getIoThreads(), factory);
 		// the engine shares an I/O thread: with one I/O thread a request is read, dispatched and answered
 		// without a single thread switch
-		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next());
+		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next(), this.listener);
+		this.state = State.REPLAYING;
 		long replayed;
 		try {
 			replayed = this.engine.replay();
@@ -95,10 +127,8 @@ public final class GearmanServer implements AutoCloseable {
 		catch (RuntimeException ex) {
 			shutdownGroups();
 			this.engine.close();
+			this.state = State.STOPPED;
 			throw ex;
-		}
-		if (replayed > 0) {
-			logger.info("Replayed {} stored background jobs", replayed);
 		}
 		Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
 				: NioServerSocketChannel.class;
@@ -119,15 +149,17 @@ public final class GearmanServer implements AutoCloseable {
 		catch (Exception ex) {
 			shutdownGroups();
 			this.engine.close();
+			this.state = State.STOPPED;
 			String reason = (ex instanceof BindException) ? "the port is already in use or the address is not local"
 					: ex.getMessage();
 			throw new GearmanServerException("Could not bind the Gearman job server to " + address.getHostString()
 					+ ":" + address.getPort() + ": " + reason, ex);
 		}
-		this.running = true;
-		logger.info("Gearman job server listening on {}:{} ({} transport, handle prefix {}) in {} ms",
-				address.getHostString(), port(), epoll ? "epoll" : "nio", this.settings.getHandlePrefix(),
-				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+		this.boundPort = ((InetSocketAddress) this.serverChannel.localAddress()).getPort();
+		this.state = State.RUNNING;
+		logger.info("Gearman job server listening on {}:{} ({} transport, handle prefix {}, {} stored jobs replayed)"
+				+ " in {} ms", address.getHostString(), this.boundPort, epoll ? "epoll" : "nio",
+				this.settings.getHandlePrefix(), replayed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 	}
 
 	/**
@@ -135,7 +167,23 @@ public final class GearmanServer implements AutoCloseable {
 	 * @return the bound port
 	 */
 	public int port() {
-		return ((InetSocketAddress) this.serverChannel.localAddress()).getPort();
+		return this.boundPort;
+	}
+
+	/**
+	 * Where the server is in its life, for health checks.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * The store the server keeps background jobs in.
+	 * @return the store
+	 */
+	public JobStore store() {
+		return this.store;
 	}
 
 	/**
@@ -147,11 +195,12 @@ public final class GearmanServer implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the server is listening.
-	 * @return {@code true} between start and stop
+	 * Whether the engine runs: listening, or draining for shutdown.
+	 * @return {@code true} between start and the end of stop
 	 */
 	public boolean isRunning() {
-		return this.running;
+		State current = this.state;
+		return current == State.RUNNING || current == State.DRAINING;
 	}
 
 	/**
@@ -163,19 +212,61 @@ public final class GearmanServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stops listening, closes every connection and stops the engine. Queued background jobs stay in the store.
+	 * Stops gracefully: closes the port, stops handing out jobs, waits up to the settings' shutdown timeout for
+	 * running jobs to finish and report, then closes every connection and stops the engine. Queued background
+	 * jobs stay in the store; a job still running at the timeout is, if stored, run again after a restart.
 	 */
 	public synchronized void stop() {
-		if (!this.running) {
+		if (this.state != State.RUNNING) {
 			return;
 		}
-		this.running = false;
+		long startNanos = System.nanoTime();
+		this.state = State.DRAINING;
 		this.serverChannel.close().syncUninterruptibly();
-		this.accepted.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		Duration timeout = this.settings.getShutdownTimeout();
+		int unfinished = timeout.isZero() ? 0 : drain(timeout);
+		// a close issued from here queues behind the writes the engine already handed to each channel's event
+		// loop, so the last results reach their clients; shutting the loops down directly would drop them
+		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
 		shutdownGroups();
 		this.engine.close();
-		logger.info("Gearman job server on port {} stopped", ((InetSocketAddress) this.serverChannel.localAddress())
-			.getPort());
+		this.state = State.STOPPED;
+		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+		if (unfinished > 0) {
+			logger.warn("Gearman job server on port {} stopped in {} ms; {} running jobs did not finish within {}",
+					this.boundPort, millis, unfinished, this.settings.getShutdownTimeout());
+		}
+		else {
+			logger.info("Gearman job server on port {} stopped in {} ms", this.boundPort, millis);
+		}
+	}
+
+	/** Waits for running jobs; returns how many still run at the timeout. */
+	private int drain(Duration timeout) {
+		CompletableFuture<Void> drained = this.engine.drain();
+		try {
+			drained.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+			return 0;
+		}
+		catch (TimeoutException ex) {
+			return runningJobs();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return runningJobs();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("Draining the engine failed", ex.getCause());
+		}
+	}
+
+	private int runningJobs() {
+		try {
+			return this.engine.snapshot().get(1, TimeUnit.SECONDS).runningJobs();
+		}
+		catch (Exception ex) {
+			return -1;
+		}
 	}
 
 	@Override
@@ -188,24 +279,58 @@ public final class GearmanServer implements AutoCloseable {
 		this.ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
+	private void refuse(SocketChannel channel, int open, int max) {
+		// a client that reconnects in a loop must not flood the log: one WARN until a connection is accepted again
+		if (!this.refusing) {
+			this.refusing = true;
+			logger.warn("Refusing connections: {} open, the limit is {} (first refused: {})", open, max,
+					channel.remoteAddress());
+		}
+		else {
+			logger.debug("Refusing connection from {}: {} open (limit {})", channel.remoteAddress(), open, max);
+		}
+		channel.close();
+	}
+
+	/**
+	 * Where a server is in its life.
+	 */
+	public enum State {
+
+		/** Created, not started. */
+		NEW,
+
+		/** Loading stored jobs; the port is not open yet. */
+		REPLAYING,
+
+		/** Listening and serving. */
+		RUNNING,
+
+		/** Stopping: the port is closed, running jobs finish, nothing new is handed out. */
+		DRAINING,
+
+		/** Stopped, or failed to start. */
+		STOPPED
+
+	}
+
 	private final class Initializer extends ChannelInitializer<SocketChannel> {
 
 		@Override
 		protected void initChannel(SocketChannel channel) {
 			int max = GearmanServer.this.settings.getMaxConnections();
-			GearmanServer.this.accepted.add(channel);
+			GearmanServer.this.channels.add(channel);
 			int open = GearmanServer.this.connections.incrementAndGet();
 			channel.closeFuture().addListener((future) -> GearmanServer.this.connections.decrementAndGet());
 			if (max > 0 && open > max) {
-				logger.warn("Refusing connection from {}: {} connections open (limit {})", channel.remoteAddress(),
-						open - 1, max);
-				channel.close();
+				refuse(channel, open - 1, max);
 				return;
 			}
+			GearmanServer.this.refusing = false;
 			long maxPacket = GearmanServer.this.settings.getMaxPacketSize();
-			long idleSeconds = GearmanServer.this.settings.getIdleTimeout().toSeconds();
-			if (idleSeconds > 0) {
-				channel.pipeline().addLast(new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
+			long idleMillis = GearmanServer.this.settings.getIdleTimeout().toMillis();
+			if (idleMillis > 0) {
+				channel.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
 			}
 			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true);
 			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder));

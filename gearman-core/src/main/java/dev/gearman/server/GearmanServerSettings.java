@@ -36,8 +36,15 @@ public class GearmanServerSettings {
 	/** Largest number of simultaneous connections; 0 = unlimited. */
 	private int maxConnections = 10_000;
 
-	/** Connections that send nothing for this long are closed; zero or negative = never. */
+	/** Connections with no traffic in either direction for this long are closed; zero or negative = never. */
 	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * How long {@link GearmanServer#stop()} waits for running jobs to finish after it stopped accepting
+	 * connections and handing out jobs; zero (the library's default) = stop at once. The Spring Boot property
+	 * {@code gearman.server.shutdown-timeout} defaults to 30 s.
+	 */
+	private Duration shutdownTimeout = Duration.ZERO;
 
 	/** Whether every connection starts with the "exceptions" option on (gearmand's --exceptions). */
 	private boolean exceptions;
@@ -143,6 +150,17 @@ public class GearmanServerSettings {
 
 	public void setIdleTimeout(Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		if (shutdownTimeout.isNegative()) {
+			throw new IllegalArgumentException("shutdownTimeout: " + shutdownTimeout + " (expected: >= 0)");
+		}
+		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	public boolean isExceptions() {

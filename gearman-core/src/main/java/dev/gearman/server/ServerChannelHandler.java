@@ -65,7 +65,7 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
 		if (evt instanceof IdleStateEvent) {
-			logger.info("Closing idle connection from {}", this.transport.remoteHost());
+			logger.debug("Closing idle connection from {}", this.transport.remoteHost());
 			ctx.close();
 			return;
 		}

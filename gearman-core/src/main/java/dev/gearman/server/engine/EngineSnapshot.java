@@ -7,21 +7,41 @@ import java.util.List;
  * A consistent view of the engine's counters at one moment, taken on the engine thread.
  *
  * @param connections open connections
+ * @param workerConnections connections that registered at least one function
  * @param jobs jobs the engine knows, in any state
+ * @param runningJobs jobs assigned to workers
  * @param functions per-function counters, sorted by name
  * @param engineFailures commands that failed with an unexpected exception since start
+ * @param draining whether the engine drains for shutdown
  */
-public record EngineSnapshot(int connections, int jobs, List<FunctionStatus> functions, long engineFailures) {
+public record EngineSnapshot(int connections, int workerConnections, int jobs, int runningJobs,
+		List<FunctionStatus> functions, long engineFailures, boolean draining) {
+
+	/** The snapshot of an engine that does not run. */
+	public static final EngineSnapshot EMPTY = new EngineSnapshot(0, 0, 0, 0, List.of(), 0, false);
 
 	static EngineSnapshot of(EngineState state) {
 		List<FunctionStatus> functions = new ArrayList<>(state.functions.size());
 		for (FunctionQueue f : state.functions.values()) {
-			functions.add(new FunctionStatus(f.name, f.queued(Priority.HIGH), f.queued(Priority.NORMAL) + f.scheduled,
-					f.queued(Priority.LOW), f.running, f.workers.size()));
+			functions.add(FunctionStatus.of(f));
 		}
 		functions.sort((a, b) -> a.name().compareTo(b.name()));
-		return new EngineSnapshot(state.sessions.size(), state.jobs.size(), List.copyOf(functions),
-				state.loop.failures());
+		int workers = 0;
+		for (Session session : state.sessions) {
+			if (!session.abilities.isEmpty()) {
+				workers++;
+			}
+		}
+		return new EngineSnapshot(state.sessions.size(), workers, state.jobs.size(), state.running,
+				List.copyOf(functions), state.loop.failures(), state.draining);
+	}
+
+	/**
+	 * Connections that registered no function: clients, admin tools and idle peers.
+	 * @return the number of client connections
+	 */
+	public int clientConnections() {
+		return this.connections - this.workerConnections;
 	}
 
 	/**
@@ -36,6 +56,20 @@ public record EngineSnapshot(int connections, int jobs, List<FunctionStatus> fun
 	 */
 	public record FunctionStatus(String name, int queuedHigh, int queuedNormal, int queuedLow, int running,
 			int workers) {
+
+		static FunctionStatus of(FunctionQueue f) {
+			return new FunctionStatus(f.name, f.queued(Priority.HIGH), f.queued(Priority.NORMAL) + f.scheduled,
+					f.queued(Priority.LOW), f.running, f.workers.size());
+		}
+
+		/**
+		 * Jobs waiting at any priority.
+		 * @return the sum of the three queues
+		 */
+		public int queued() {
+			return this.queuedHigh + this.queuedNormal + this.queuedLow;
+		}
+
 	}
 
 }

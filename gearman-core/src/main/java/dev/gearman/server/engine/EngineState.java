@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
@@ -34,6 +35,17 @@ final class EngineState {
 
 	final String version;
 
+	final EngineListener listener;
+
+	/** Jobs assigned to workers, over all functions. */
+	int running;
+
+	/** Set when the server drains for shutdown: no job is handed to a worker any more. */
+	boolean draining;
+
+	/** Completed once draining and no job runs any more. */
+	@Nullable CompletableFuture<Void> drained;
+
 	private final int[] defaultMaxQueue;
 
 	final Map<String, FunctionQueue> functions = new HashMap<>();
@@ -51,7 +63,8 @@ final class EngineState {
 
 	private long nextSequence = 1;
 
-	EngineState(EngineLoop loop, JobStore store, GearmanServerSettings settings) {
+	EngineState(EngineLoop loop, JobStore store, GearmanServerSettings settings, EngineListener listener) {
+		this.listener = listener;
 		this.loop = loop;
 		this.store = store;
 		this.handlePrefix = settings.getHandlePrefix() + ":";

@@ -66,6 +66,8 @@ final class Job {
 
 	long enqueuedNanos;
 
+	long startedNanos;
+
 	@Nullable Job prev;
 
 	@Nullable Job next;

@@ -65,6 +65,10 @@ final class JobDispatcher {
 	}
 
 	private void wakeWorkers(FunctionQueue function) {
+		if (this.state.draining) {
+			// nothing will be handed out any more: a NOOP would only make the worker ask in vain
+			return;
+		}
 		int limit = (this.state.workerWakeup > 0) ? this.state.workerWakeup : Integer.MAX_VALUE;
 		int woken = 0;
 		while (woken < limit && !function.sleepers.isEmpty()) {
@@ -113,7 +117,7 @@ final class JobDispatcher {
 
 	void grab(Session worker, PacketType request) {
 		awake(worker);
-		Job job = select(worker, true);
+		Job job = this.state.draining ? null : select(worker, true);
 		if (job == null) {
 			this.state.reply(worker, PacketType.NO_JOB);
 			return;
@@ -123,7 +127,7 @@ final class JobDispatcher {
 	}
 
 	void preSleep(Session worker) {
-		if (select(worker, false) != null) {
+		if (!this.state.draining && select(worker, false) != null) {
 			this.state.reply(worker, PacketType.NOOP);
 			return;
 		}
@@ -161,6 +165,10 @@ final class JobDispatcher {
 		job.state = JobState.RUNNING;
 		job.worker = worker;
 		job.function.running++;
+		this.state.running++;
+		long now = System.nanoTime();
+		job.startedNanos = now;
+		this.state.listener.jobStarted(job.function.name, now - job.enqueuedNanos);
 		worker.running.add(job);
 		Long timeout = worker.abilities.get(job.function);
 		if (timeout != null && timeout > 0) {
@@ -194,6 +202,7 @@ final class JobDispatcher {
 		worker.running.remove(job);
 		job.worker = null;
 		job.function.running--;
+		this.state.running--;
 		if (job.timeout != null) {
 			job.timeout.cancel();
 			job.timeout = null;
@@ -211,8 +220,10 @@ final class JobDispatcher {
 			return;
 		}
 		if (this.state.retryLimit > 0 && job.retries >= this.state.retryLimit) {
-			logger.info("Job {} of function '{}' failed after {} attempts", job.handle, job.function.name,
+			// per-job events stay at DEBUG; operators see them as gearman.server.jobs.failed
+			logger.debug("Job {} of function '{}' failed after {} attempts", job.handle, job.function.name,
 					job.retries);
+			this.state.listener.jobFinished(job.function.name, EngineListener.JobOutcome.FAILED, 0);
 			this.state.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
 			this.state.release(job);
 			return;

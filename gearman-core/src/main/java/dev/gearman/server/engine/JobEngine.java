@@ -45,7 +45,17 @@ public final class JobEngine implements AutoCloseable {
 	 * @param store where background jobs are kept
 	 */
 	public JobEngine(GearmanServerSettings settings, JobStore store) {
-		this(settings, store, new EngineLoop("gearman-engine"));
+		this(settings, store, new EngineLoop("gearman-engine"), EngineListener.NONE);
+	}
+
+	/**
+	 * Creates an engine that reports job events to a listener, and starts its thread.
+	 * @param settings the server settings
+	 * @param store where background jobs are kept
+	 * @param listener receives job events on the engine thread
+	 */
+	public JobEngine(GearmanServerSettings settings, JobStore store, EngineListener listener) {
+		this(settings, store, new EngineLoop("gearman-engine"), listener);
 	}
 
 	/**
@@ -56,17 +66,31 @@ public final class JobEngine implements AutoCloseable {
 	 * @param executor the event loop
 	 */
 	public JobEngine(GearmanServerSettings settings, JobStore store, EventExecutor executor) {
-		this(settings, store, new EngineLoop(executor));
+		this(settings, store, new EngineLoop(executor), EngineListener.NONE);
 	}
 
-	private JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop) {
+	/**
+	 * Creates an engine that runs on a Netty event loop and reports job events to a listener.
+	 * @param settings the server settings
+	 * @param store where background jobs are kept
+	 * @param executor the event loop
+	 * @param listener receives job events on the engine thread
+	 */
+	public JobEngine(GearmanServerSettings settings, JobStore store, EventExecutor executor,
+			EngineListener listener) {
+		this(settings, store, new EngineLoop(executor), listener);
+	}
+
+	private JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop, EngineListener listener) {
 		this.loop = loop;
-		this.state = new EngineState(this.loop, store, settings);
+		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
+		this.state = new EngineState(this.loop, store, settings, safe);
 		this.dispatcher = new JobDispatcher(this.state);
 		this.submissions = new Submissions(this.state, this.dispatcher);
 		this.results = new WorkResults(this.state, this.dispatcher);
 		this.admin = new AdminCommands(this.state, this.dispatcher);
 		this.loop.addBatchHook(this.state::flush);
+		this.loop.addBatchHook(this::completeDrainIfIdle);
 	}
 
 	/**
@@ -147,6 +171,53 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	public CompletableFuture<EngineSnapshot> snapshot() {
 		return call(EngineSnapshot::of);
+	}
+
+	/**
+	 * A report of everything the admin protocol shows, for the actuator endpoint: functions, workers and jobs.
+	 * @param maxEntries the largest number of workers and of jobs listed; the totals are always exact
+	 * @return the report, completed on the engine thread
+	 */
+	public CompletableFuture<EngineReport> report(int maxEntries) {
+		return call((state) -> EngineReport.of(state, maxEntries));
+	}
+
+	/**
+	 * Starts draining for shutdown: from now on no job is handed to a worker, sleeping workers are not woken, and
+	 * submissions that could not outlive the stop (foreground jobs, background jobs without a durable store) are
+	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. Thread-safe.
+	 * @return completes once no job runs any more and the store has answered every pending background submission
+	 */
+	public CompletableFuture<Void> drain() {
+		CompletableFuture<Void> drained = new CompletableFuture<>();
+		this.loop.execute(() -> {
+			this.state.draining = true;
+			if (this.state.drained == null) {
+				this.state.drained = drained;
+			}
+			else {
+				this.state.drained.whenComplete((ignored, ex) -> drained.complete(null));
+			}
+			completeDrainIfIdle();
+		});
+		return drained;
+	}
+
+	private void completeDrainIfIdle() {
+		CompletableFuture<Void> drained = this.state.drained;
+		if (drained != null && !drained.isDone() && this.state.running == 0 && !storing()) {
+			drained.complete(null);
+		}
+	}
+
+	/** Whether a background job waits for the store; its client is owed a JOB_CREATED or an ERROR. */
+	private boolean storing() {
+		for (FunctionQueue function : this.state.functions.values()) {
+			if (function.storing > 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	EngineLoop loop() {

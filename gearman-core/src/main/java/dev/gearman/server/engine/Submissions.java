@@ -3,6 +3,7 @@ package dev.gearman.server.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.protocol.Packet;
@@ -57,6 +58,11 @@ final class Submissions {
 		else if (type == PacketType.SUBMIT_REDUCE_JOB || type == PacketType.SUBMIT_REDUCE_JOB_BACKGROUND) {
 			reducer = packet.arg(2);
 		}
+		if (this.state.draining && !(background && this.state.store.isDurable())) {
+			// the job would never run: nothing is dispatched while draining and memory does not survive the stop
+			this.state.send(client, Packet.error("SHUTTING_DOWN", "Server is shutting down"));
+			return;
+		}
 		String unique = packet.arg(1);
 		if (unique.length() > GearmanConstants.MAX_UNIQUE_SIZE
 				|| (reducer != null && reducer.length() > GearmanConstants.MAX_UNIQUE_SIZE)) {
@@ -80,6 +86,7 @@ final class Submissions {
 			store(job, client.reserve());
 			return;
 		}
+		this.state.listener.jobSubmitted(function.name, priority, background);
 		this.dispatcher.accept(job);
 		this.state.reply(client, PacketType.JOB_CREATED, job.handle);
 	}
@@ -123,7 +130,15 @@ final class Submissions {
 		}
 		StoredJob stored = new StoredJob(job.function.name, job.storeKey, job.priority.ordinal(), job.data,
 				job.whenToRun, job.sequence);
-		this.state.store.add(stored, (failure) -> this.state.loop.execute(() -> stored(job, failure)));
+		this.state.store.add(stored, (failure) -> {
+			try {
+				this.state.loop.execute(() -> stored(job, failure));
+			}
+			catch (RejectedExecutionException ex) {
+				// the engine stopped before the store answered: the row, if committed, is replayed after a restart
+				logger.debug("Store answered for job {} after the engine stopped", job.handle);
+			}
+		});
 	}
 
 	private void stored(Job job, @Nullable Throwable failure) {
@@ -137,6 +152,7 @@ final class Submissions {
 			return;
 		}
 		job.persisted = true;
+		this.state.listener.jobSubmitted(job.function.name, job.priority, true);
 		fillAll(replies, Packet.response(PacketType.JOB_CREATED, job.handle));
 		if (job.abandoned) {
 			this.state.release(job);

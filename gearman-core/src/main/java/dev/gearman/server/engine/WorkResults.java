@@ -39,6 +39,10 @@ final class WorkResults {
 		}
 		PacketType type = packet.type();
 		if (type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL || type == PacketType.WORK_EXCEPTION) {
+			EngineListener.JobOutcome outcome = (type == PacketType.WORK_COMPLETE) ? EngineListener.JobOutcome.COMPLETED
+					: (type == PacketType.WORK_FAIL) ? EngineListener.JobOutcome.FAILED
+							: EngineListener.JobOutcome.EXCEPTION;
+			this.state.listener.jobFinished(job.function.name, outcome, System.nanoTime() - job.startedNanos);
 			this.dispatcher.release(worker, job);
 			this.state.release(job);
 		}

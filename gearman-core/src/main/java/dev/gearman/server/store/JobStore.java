@@ -2,6 +2,8 @@ package dev.gearman.server.store;
 
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where background jobs are kept so that they survive a restart.
  * <p>
@@ -46,6 +48,22 @@ public interface JobStore extends AutoCloseable {
 	 */
 	default boolean isAvailable() {
 		return true;
+	}
+
+	/**
+	 * Why the store is unavailable, for health checks.
+	 * @return the last failure's description, or {@code null} if none is known
+	 */
+	default @Nullable String lastFailure() {
+		return null;
+	}
+
+	/**
+	 * Registers the listener that receives this store's batch statistics. A store that does not batch (the
+	 * in-memory one) ignores it. Called once, before the server starts.
+	 * @param listener the listener
+	 */
+	default void setListener(JobStoreListener listener) {
 	}
 
 	@Override

@@ -22,6 +22,8 @@ abstract class EngineTestSupport {
 
 	protected JobStore store = MemoryJobStore.INSTANCE;
 
+	protected EngineListener listener = EngineListener.NONE;
+
 	private @Nullable JobEngine engine;
 
 	private @Nullable TestPeer adminPeer;
@@ -39,7 +41,7 @@ abstract class EngineTestSupport {
 
 	JobEngine engine() {
 		if (this.engine == null) {
-			this.engine = new JobEngine(this.settings, this.store);
+			this.engine = new JobEngine(this.settings, this.store, this.listener);
 		}
 		return this.engine;
 	}

@@ -124,7 +124,7 @@ class ServerCrashIT {
 		Path log = this.dataDir.resolve(logName);
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process process = new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString(),
-				"--gearman.server.address=127.0.0.1", "--gearman.server.port=" + port,
+				"--gearman.server.address=127.0.0.1", "--gearman.server.port=" + port, "--server.port=0",
 				"--gearman.server.data-dir=" + this.dataDir.resolve("data"))
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())

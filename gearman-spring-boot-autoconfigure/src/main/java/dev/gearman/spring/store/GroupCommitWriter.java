@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.store.StoreOperation.Delete;
 import dev.gearman.spring.store.StoreOperation.Insert;
@@ -73,6 +74,8 @@ final class GroupCommitWriter {
 
 	private volatile long inFlightSinceNanos;
 
+	private final BatchReporter reporter = new BatchReporter();
+
 	private long lastProbeNanos;
 
 	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings) {
@@ -82,6 +85,10 @@ final class GroupCommitWriter {
 		this.watchdog = new Thread(this::watchLoop, "gearman-store-watchdog");
 		this.writer.setDaemon(true);
 		this.watchdog.setDaemon(true);
+	}
+
+	void setListener(JobStoreListener listener) {
+		this.reporter.setListener(listener);
 	}
 
 	void start() {
@@ -301,6 +308,7 @@ final class GroupCommitWriter {
 
 	private void commit(List<Delete> deletes, List<Insert> inserts, boolean replaceExisting) throws SQLException {
 		int queryTimeout = (int) Math.max(1, this.settings.getTimeout().toSeconds());
+		long startNanos = System.nanoTime();
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
@@ -348,6 +356,11 @@ final class GroupCommitWriter {
 				throw ex;
 			}
 		}
+		catch (SQLException | RuntimeException ex) {
+			this.reporter.failed(deletes.size(), inserts.size(), ex);
+			throw ex;
+		}
+		this.reporter.committed(deletes.size(), inserts.size(), System.nanoTime() - startNanos);
 	}
 
 	/**
@@ -453,14 +466,13 @@ final class GroupCommitWriter {
 			}
 			long now = System.nanoTime();
 			List<Insert> stuck = this.inFlight;
-			if (!stuck.isEmpty() && now - this.inFlightSinceNanos > this.settings.getTimeout().toNanos()) {
-				int failed = 0;
+			if (!stuck.isEmpty() && now - this.inFlightSinceNanos > this.settings.getTimeout().toNanos()
+					&& stuck.stream().anyMatch((insert) -> !insert.isDone())) {
+				// unavailable before the clients hear of it: whoever sees the failure also sees the store down
+				markUnavailable(new SQLException("a transaction has been running for more than "
+						+ this.settings.getTimeout().toMillis() + " ms"));
 				for (Insert insert : stuck) {
-					failed += insert.complete(timedOut()) ? 1 : 0;
-				}
-				if (failed > 0) {
-					markUnavailable(new SQLException("a transaction has been running for more than "
-							+ this.settings.getTimeout().toMillis() + " ms"));
+					insert.complete(timedOut());
 				}
 			}
 			// the queue is in deadline order (one timeout for all), so stop at the first live insert

@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
 
@@ -66,6 +67,11 @@ public final class JdbcJobStore implements JobStore {
 	}
 
 	@Override
+	public void setListener(JobStoreListener listener) {
+		this.writer.setListener(listener);
+	}
+
+	@Override
 	public boolean isAvailable() {
 		return this.writer.isAvailable();
 	}
@@ -74,6 +80,7 @@ public final class JdbcJobStore implements JobStore {
 	 * Why the store is unavailable.
 	 * @return the last database failure, or {@code null}
 	 */
+	@Override
 	public @Nullable String lastFailure() {
 		return this.writer.lastFailure();
 	}

@@ -14,9 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@link JdbcJobStore} contract, run against every supported database by a subclass that provides it: the
@@ -164,6 +168,34 @@ abstract class JdbcJobStoreContractTests {
 		assertThat(store.committedInserts()).isEqualTo(threads * perThread);
 		assertThat(store.committedBatches()).as("transactions for %d inserts", threads * perThread)
 			.isLessThan(threads * perThread / 10);
+	}
+
+	@Test
+	void committedBatchesAreReportedToTheStoreListener() {
+		JdbcJobStore store = store();
+		List<String> batches = new CopyOnWriteArrayList<>();
+		AtomicLong inserted = new AtomicLong();
+		AtomicLong deleted = new AtomicLong();
+		store.setListener(new JobStoreListener() {
+			@Override
+			public void batchCommitted(Operation operation, int size, long commitNanos) {
+				batches.add(operation + " " + size + ((size > 0 && commitNanos > 0) ? "" : " INVALID"));
+				((operation == Operation.INSERT) ? inserted : deleted).addAndGet(size);
+			}
+		});
+		List<CompletableFuture<Void>> added = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			added.add(add(store, job("m", "m" + i, 1, bytes("d"), 0, i)));
+		}
+		added.forEach(this::awaitSuccess);
+		assertThat(inserted.get()).as("inserts reported in %s", batches).isEqualTo(200);
+		for (int i = 0; i < 200; i++) {
+			store.remove("m", "m" + i);
+		}
+		awaitRows(0);
+		await().atMost(WAIT).until(() -> deleted.get() >= 200);
+		assertThat(deleted.get()).as("deletes reported in %s", batches).isEqualTo(200);
+		assertThat(batches).noneMatch((batch) -> batch.endsWith("INVALID"));
 	}
 
 	@Test

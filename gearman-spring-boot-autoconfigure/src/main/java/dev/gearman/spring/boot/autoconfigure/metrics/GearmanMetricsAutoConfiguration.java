@@ -1,25 +1,35 @@
 package dev.gearman.spring.boot.autoconfigure.metrics;
 
-import java.time.Duration;
-
 import dev.gearman.server.GearmanServer;
 import dev.gearman.spring.boot.autoconfigure.GearmanAutoConfiguration;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
+import dev.gearman.spring.boot.autoconfigure.server.GearmanServerProperties;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
+import dev.gearman.spring.metrics.FunctionTags;
 import dev.gearman.spring.metrics.GearmanServerMetrics;
+import dev.gearman.spring.metrics.MicrometerEngineListener;
 import dev.gearman.spring.metrics.MicrometerJobRecorder;
+import dev.gearman.spring.metrics.MicrometerJobStoreListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * Micrometer meters for the template's calls, the workers' executions and the embedded server's queues, when a
- * {@link MeterRegistry} is present.
+ * Micrometer meters for the template's calls, the workers' executions and the embedded server, when a
+ * {@link MeterRegistry} is present. For the server: gauges of its queues and connections
+ * ({@link GearmanServerMetrics}), job counters and timers fed by the engine ({@link MicrometerEngineListener}) and
+ * store batch meters fed by a durable store ({@link MicrometerJobStoreListener}); the {@code function} tag takes at
+ * most {@code gearman.server.metrics.max-functions} values.
+ * <p>
+ * The listeners are beans that the server's bean picks up when it is created, which is after every bean
+ * definition is known, so this configuration may come after the server's.
  */
 @AutoConfiguration(after = { GearmanAutoConfiguration.class, GearmanServerAutoConfiguration.class },
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -37,11 +47,36 @@ public final class GearmanMetricsAutoConfiguration {
 		return recorder;
 	}
 
-	@Bean
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBean(GearmanServer.class)
-	@ConditionalOnMissingBean
-	GearmanServerMetrics gearmanServerMetrics(GearmanServer server) {
-		return new GearmanServerMetrics(server, Duration.ofSeconds(1));
+	@EnableConfigurationProperties(GearmanServerProperties.class)
+	static class ServerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FunctionTags gearmanFunctionTags(GearmanServerProperties properties) {
+			return new FunctionTags(properties.getMetrics().getMaxFunctions());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		MicrometerEngineListener gearmanEngineMetrics(MeterRegistry registry, FunctionTags tags) {
+			return new MicrometerEngineListener(registry, tags);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		MicrometerJobStoreListener gearmanStoreMetrics(MeterRegistry registry) {
+			return new MicrometerJobStoreListener(registry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		GearmanServerMetrics gearmanServerMetrics(GearmanServer server, FunctionTags tags,
+				GearmanServerProperties properties) {
+			return new GearmanServerMetrics(server, tags, properties.getMetrics().getRefreshInterval());
+		}
+
 	}
 
 }

@@ -1,9 +1,13 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.engine.EngineListener;
+import dev.gearman.server.store.JobStoreListener;
+import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.MemoryJobStore;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -26,8 +31,9 @@ import org.springframework.core.env.PropertySource;
  * <p>
  * The server binds when its bean is created, before the application's clients and workers are built, so they
  * can be pointed at it; with {@code gearman.server.port=0} the bound port is published as
- * {@code local.gearman.port}. It stops when the context closes, after the workers, letting running jobs finish
- * within {@code gearman.server.shutdown-timeout} so their results reach the clients.
+ * {@code local.gearman.port}. It drains when the context closes, before the application's workers stop (see
+ * {@link GearmanServerLifecycle}). {@link EngineListener} and {@link JobStoreListener} beans receive the job and
+ * store events, e.g. for metrics.
  */
 @AutoConfiguration
 @ConditionalOnClass(GearmanServer.class)
@@ -41,9 +47,17 @@ public final class GearmanServerAutoConfiguration {
 	@Bean(destroyMethod = "stop")
 	@ConditionalOnMissingBean
 	GearmanServer gearmanServer(GearmanServerProperties properties, ObjectProvider<JobStore> store,
+			ObjectProvider<EngineListener> listeners, ObjectProvider<JobStoreListener> storeListeners,
 			ApplicationContext context) {
-		GearmanServer server = new GearmanServer(properties.toSettings(),
-				store.getIfAvailable(() -> MemoryJobStore.INSTANCE));
+		JobStore jobStore = store.getIfAvailable(() -> MemoryJobStore.INSTANCE);
+		List<JobStoreListener> forStore = storeListeners.orderedStream().toList();
+		if (!forStore.isEmpty()) {
+			jobStore.setListener((forStore.size() == 1) ? forStore.get(0) : new CompositeJobStoreListener(forStore));
+		}
+		List<EngineListener> forEngine = listeners.orderedStream().toList();
+		EngineListener listener = forEngine.isEmpty() ? EngineListener.NONE
+				: (forEngine.size() == 1) ? forEngine.get(0) : new CompositeEngineListener(forEngine);
+		GearmanServer server = new GearmanServer(properties.toSettings(), jobStore, listener);
 		server.start();
 		publishPort(context, server.port());
 		return server;
@@ -51,8 +65,9 @@ public final class GearmanServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	GearmanServerLifecycle gearmanServerLifecycle(GearmanServer server, GearmanServerProperties properties) {
-		return new GearmanServerLifecycle(server, properties.getShutdownTimeout());
+	GearmanServerLifecycle gearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher,
+			ObjectProvider<GearmanWorkerRegistry> workers) {
+		return new GearmanServerLifecycle(server, publisher, workers);
 	}
 
 	private static void publishPort(ApplicationContext context, int port) {

@@ -1,75 +1,53 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
 import dev.gearman.server.GearmanServer;
-import dev.gearman.server.engine.EngineSnapshot;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.gearman.spring.core.GearmanWorkerRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Stops the embedded job server gracefully, after the application's workers have stopped: it waits (at most
- * {@code gearman.server.shutdown-timeout}) until no job is running, so that the results of jobs finishing during
- * shutdown still reach their clients, then closes the server. The server itself starts when its bean is created,
- * since its port must be known before clients and workers are built.
+ * Drains the job server early in the context's shutdown, before the web server stops, so that readiness, now
+ * REFUSING_TRAFFIC, can still be read while the server drains: it first stops the application's own workers (they
+ * take no new job and finish the ones in flight, which still reach their clients), then stops the server, which
+ * waits for jobs running on other workers. The server itself was started when its bean was created.
  */
-class GearmanServerLifecycle implements SmartLifecycle {
-
-	private static final Logger logger = LoggerFactory.getLogger(GearmanServerLifecycle.class);
-
-	/** After the worker registry's phase, so the server outlives the workers' drain. */
-	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+public class GearmanServerLifecycle implements SmartLifecycle {
 
 	private final GearmanServer server;
 
-	private final Duration shutdownTimeout;
+	private final ApplicationEventPublisher publisher;
 
-	GearmanServerLifecycle(GearmanServer server, Duration shutdownTimeout) {
+	private final ObjectProvider<GearmanWorkerRegistry> workers;
+
+	/**
+	 * Creates the lifecycle.
+	 * @param server the server
+	 * @param publisher where the readiness change goes
+	 */
+	public GearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher,
+			ObjectProvider<GearmanWorkerRegistry> workers) {
 		this.server = server;
-		this.shutdownTimeout = shutdownTimeout;
+		this.publisher = publisher;
+		this.workers = workers;
 	}
 
 	@Override
 	public void start() {
-		// started when the bean was created
+		// the server bean starts itself so that clients and workers built later can connect to it
 	}
 
 	@Override
 	public void stop() {
-		if (!this.server.isRunning()) {
-			return;
-		}
-		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-		int running = running();
-		while (running > 0 && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(20);
+		if (this.server.isRunning()) {
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+			GearmanWorkerRegistry registry = this.workers.getIfAvailable();
+			if (registry != null && registry.isRunning()) {
+				registry.stop();
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-			running = running();
-		}
-		if (running > 0) {
-			logger.warn("{} jobs still running after {} ms; stopping the job server anyway", running,
-					this.shutdownTimeout.toMillis());
-		}
-		this.server.stop();
-	}
-
-	private int running() {
-		try {
-			EngineSnapshot snapshot = this.server.engine().snapshot().get(1, TimeUnit.SECONDS);
-			return snapshot.functions().stream().mapToInt(EngineSnapshot.FunctionStatus::running).sum();
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			return 0;
+			this.server.stop();
 		}
 	}
 
@@ -80,7 +58,8 @@ class GearmanServerLifecycle implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		return PHASE;
+		// stops first: after this phase come the workers and the web server's graceful shutdown (DEFAULT - 1024)
+		return SmartLifecycle.DEFAULT_PHASE;
 	}
 
 }

@@ -56,9 +56,16 @@ public class GearmanServerProperties {
 	private int maxConnections = 10_000;
 
 	/**
-	 * Close connections that send nothing for this long. Zero = never.
+	 * Close connections with no traffic in either direction for this long. Zero = never. Note that a client
+	 * waiting for a long foreground job, or a sleeping worker, is silent too.
 	 */
 	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * How long a stop waits for running jobs to finish after it closed the port and stopped handing out jobs.
+	 * Queued background jobs stay in the store either way.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 	/**
 	 * Whether every connection starts with the 'exceptions' option on, as gearmand's --exceptions.
@@ -76,11 +83,7 @@ public class GearmanServerProperties {
 	 */
 	private int ioThreads;
 
-	/**
-	 * How long shutdown waits for running jobs to finish, so that their results reach the clients, before the
-	 * server closes. Zero = close at once.
-	 */
-	private Duration shutdownTimeout = Duration.ofSeconds(10);
+	private final Metrics metrics = new Metrics();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -154,6 +157,18 @@ public class GearmanServerProperties {
 		this.idleTimeout = idleTimeout;
 	}
 
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
 	public boolean isExceptions() {
 		return this.exceptions;
 	}
@@ -178,13 +193,6 @@ public class GearmanServerProperties {
 		this.ioThreads = ioThreads;
 	}
 
-	public Duration getShutdownTimeout() {
-		return this.shutdownTimeout;
-	}
-
-	public void setShutdownTimeout(Duration shutdownTimeout) {
-		this.shutdownTimeout = shutdownTimeout;
-	}
 
 	/**
 	 * Converts these properties to the core library's settings, validating each value.
@@ -202,10 +210,46 @@ public class GearmanServerProperties {
 		settings.setMaxPacketSize(this.maxPacketSize.toBytes());
 		settings.setMaxConnections(this.maxConnections);
 		settings.setIdleTimeout(this.idleTimeout);
+		settings.setShutdownTimeout(this.shutdownTimeout);
 		settings.setExceptions(this.exceptions);
 		settings.setDefaultMaxQueue(this.defaultMaxQueue);
 		settings.setIoThreads(this.ioThreads);
 		return settings;
+	}
+
+	/**
+	 * Metrics of the job server.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Largest number of distinct values of the 'function' tag. Functions seen after the limit is reached are
+		 * reported together as '_other', so hostile or generated function names cannot explode the number of
+		 * time series.
+		 */
+		private int maxFunctions = 100;
+
+		/**
+		 * How often the gauges (queued, running, workers, connections) take a snapshot of the engine.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(2);
+
+		public int getMaxFunctions() {
+			return this.maxFunctions;
+		}
+
+		public void setMaxFunctions(int maxFunctions) {
+			this.maxFunctions = maxFunctions;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
 	}
 
 }

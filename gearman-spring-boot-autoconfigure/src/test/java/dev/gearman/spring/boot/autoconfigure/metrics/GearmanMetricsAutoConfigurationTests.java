@@ -101,7 +101,7 @@ class GearmanMetricsAutoConfigurationTests {
 					.tags("function", "unserved", "priority", "normal")
 					.gauge()
 					.value() == 3);
-			assertThat(registry.get("gearman.server.connections").gauge().value()).isPositive();
+			assertThat(registry.get("gearman.server.connections").tag("role", "client").gauge().value()).isPositive();
 		});
 	}
 

@@ -1,0 +1,91 @@
+package dev.gearman.server.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the admin protocol's {@code status}, {@code priority status}, {@code workers} and {@code show jobs} tell,
+ * as one structured value taken on the engine thread. Lists of workers and jobs are capped so that a report of a
+ * busy server stays small; the totals are exact.
+ *
+ * @param functions every function, sorted by name
+ * @param workers connections that registered a function, at most the cap
+ * @param workerCount all connections that registered a function
+ * @param jobs jobs in any state, at most the cap, in no particular order
+ * @param jobCount all jobs
+ */
+public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<WorkerInfo> workers, int workerCount,
+		List<JobInfo> jobs, int jobCount) {
+
+	static EngineReport of(EngineState state, int maxEntries) {
+		List<EngineSnapshot.FunctionStatus> functions = new ArrayList<>(state.functions.size());
+		for (FunctionQueue f : state.functions.values()) {
+			functions.add(EngineSnapshot.FunctionStatus.of(f));
+		}
+		functions.sort((a, b) -> a.name().compareTo(b.name()));
+		List<WorkerInfo> workers = new ArrayList<>();
+		int workerCount = 0;
+		for (Session session : state.sessions) {
+			if (session.abilities.isEmpty()) {
+				continue;
+			}
+			workerCount++;
+			if (workers.size() < maxEntries) {
+				List<String> names = new ArrayList<>(session.abilities.size());
+				for (FunctionQueue f : session.abilities.keySet()) {
+					names.add(f.name);
+				}
+				workers.add(new WorkerInfo(session.id, session.remoteHost(), session.clientId, List.copyOf(names),
+						session.running.size(), session.sleeping));
+			}
+		}
+		List<JobInfo> jobs = new ArrayList<>(Math.min(maxEntries, state.jobs.size()));
+		for (Job job : state.jobs.values()) {
+			if (jobs.size() >= maxEntries) {
+				break;
+			}
+			jobs.add(new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
+					job.background, job.retries, job.persisted, (job.worker != null) ? job.worker.id : null,
+					job.clients.size(), (job.whenToRun > 0) ? job.whenToRun : null));
+		}
+		return new EngineReport(List.copyOf(functions), List.copyOf(workers), workerCount, List.copyOf(jobs),
+				state.jobs.size());
+	}
+
+	/**
+	 * One worker connection.
+	 *
+	 * @param id the connection id, as in the admin {@code workers} list
+	 * @param address the peer's IP address
+	 * @param clientId the id it set with SET_CLIENT_ID, {@code -} if none
+	 * @param functions the functions it registered
+	 * @param runningJobs jobs it holds
+	 * @param sleeping whether it sleeps waiting for a NOOP
+	 */
+	public record WorkerInfo(long id, String address, String clientId, List<String> functions, int runningJobs,
+			boolean sleeping) {
+	}
+
+	/**
+	 * One job.
+	 *
+	 * @param handle the job handle
+	 * @param function the function name
+	 * @param unique the unique id, empty if none
+	 * @param priority HIGH, NORMAL or LOW
+	 * @param state STORING, SCHEDULED, QUEUED or RUNNING
+	 * @param background whether it is a background job
+	 * @param retries how many times a worker let it go
+	 * @param persisted whether the store holds it
+	 * @param worker the id of the worker connection that runs it, if running
+	 * @param clients foreground clients waiting for it
+	 * @param whenToRun the epoch second it is due, for epoch jobs
+	 */
+	public record JobInfo(String handle, String function, String unique, String priority, String state,
+			boolean background, int retries, boolean persisted, @Nullable Long worker, int clients,
+			@Nullable Long whenToRun) {
+	}
+
+}
