@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.fail;
  * A blocking Gearman peer on a plain {@link Socket}: writes packets with the project's encoder, but parses what
  * the server sends by hand, so that a server-side codec bug cannot hide behind the same codec on both ends.
  */
-final class RawConnection implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
 
-	static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+	public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
 	private final Socket socket;
 
@@ -47,7 +47,7 @@ final class RawConnection implements AutoCloseable {
 		this.out = socket.getOutputStream();
 	}
 
-	static RawConnection open(String host, int port) {
+	public static RawConnection open(String host, int port) {
 		Socket socket = new Socket();
 		try {
 			socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
@@ -65,7 +65,7 @@ final class RawConnection implements AutoCloseable {
 	 * Connects as a worker: SET_CLIENT_ID (if given), CAN_DO for each function, then an ECHO round trip so that
 	 * the registration is known to have been processed.
 	 */
-	static RawConnection worker(String host, int port, String clientId, String... functions) {
+	public static RawConnection worker(String host, int port, String clientId, String... functions) {
 		RawConnection worker = open(host, port);
 		if (clientId != null) {
 			worker.send(Packet.request(PacketType.SET_CLIENT_ID, clientId));
@@ -77,7 +77,7 @@ final class RawConnection implements AutoCloseable {
 		return worker;
 	}
 
-	void send(Packet packet) {
+	public void send(Packet packet) {
 		ByteBuf buf = Unpooled.buffer();
 		try {
 			GearmanEncoder.write(packet, buf);
@@ -90,7 +90,7 @@ final class RawConnection implements AutoCloseable {
 		}
 	}
 
-	void sendRaw(byte[] bytes) {
+	public void sendRaw(byte[] bytes) {
 		try {
 			this.out.write(bytes);
 			this.out.flush();
@@ -100,14 +100,55 @@ final class RawConnection implements AutoCloseable {
 		}
 	}
 
+	/** Sends a packet without data. */
+	public void send(PacketType type, String... args) {
+		send(Packet.request(type, args));
+	}
+
+	/** Sends a packet whose last argument is UTF-8 data. */
+	public void sendData(PacketType type, String data, String... args) {
+		send(Packet.requestWithData(type, data.getBytes(StandardCharsets.UTF_8), args));
+	}
+
+	/** Reads packets until one of the given type, skipping NOOPs. */
+	public Packet expectSkippingNoop(PacketType type) {
+		Packet packet;
+		do {
+			packet = read();
+		}
+		while (packet.type() == PacketType.NOOP && type != PacketType.NOOP);
+		assertThat(packet.type()).as("packet type of %s", packet).isEqualTo(type);
+		return packet;
+	}
+
+	/**
+	 * Waits for the server to close the connection.
+	 * @param timeout how long to wait
+	 * @return {@code true} if it closed (end of stream or reset) within the timeout, {@code false} if it sent data
+	 * or stayed open
+	 */
+	public boolean closedByServer(Duration timeout) {
+		try {
+			this.socket.setSoTimeout((int) timeout.toMillis());
+			return this.in.read() < 0;
+		}
+		catch (SocketTimeoutException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			// a reset also means the server closed it
+			return true;
+		}
+	}
+
 	/** Sends a background job and returns its handle. */
-	String submitBackground(PacketType type, String function, String unique, String data) {
+	public String submitBackground(PacketType type, String function, String unique, String data) {
 		send(Packet.requestWithData(type, data.getBytes(StandardCharsets.UTF_8), function, unique));
 		return expect(PacketType.JOB_CREATED).arg(0);
 	}
 
 	/** ECHO round trip: everything sent before has been handled by the server. */
-	void sync() {
+	public void sync() {
 		byte[] token = ("sync-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
 		send(Packet.requestWithData(PacketType.ECHO_REQ, token));
 		Packet echo = expect(PacketType.ECHO_RES);
@@ -115,7 +156,7 @@ final class RawConnection implements AutoCloseable {
 	}
 
 	/** Reads the next packet, failing on timeout or end of stream. */
-	Packet read() {
+	public Packet read() {
 		try {
 			return readPacket();
 		}
@@ -130,14 +171,14 @@ final class RawConnection implements AutoCloseable {
 		}
 	}
 
-	Packet expect(PacketType type) {
+	public Packet expect(PacketType type) {
 		Packet packet = read();
 		assertThat(packet.type()).as("packet type of %s", packet).isEqualTo(type);
 		return packet;
 	}
 
 	/** Reads packets until one of the given types; NOOPs are skipped, anything else fails. */
-	Packet readUntil(Set<PacketType> types) {
+	public Packet readUntil(Set<PacketType> types) {
 		while (true) {
 			Packet packet = read();
 			if (types.contains(packet.type())) {
@@ -150,7 +191,7 @@ final class RawConnection implements AutoCloseable {
 	}
 
 	/** GRAB_JOB until a job is assigned, sleeping with PRE_SLEEP between attempts. */
-	Packet grabBlocking(Duration timeout) {
+	public Packet grabBlocking(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			send(Packet.request(PacketType.GRAB_JOB));
@@ -168,7 +209,7 @@ final class RawConnection implements AutoCloseable {
 	 * Waits for the server to close the connection: end of stream or a reset. Any bytes that arrive first are
 	 * returned; a timeout fails.
 	 */
-	byte[] readToEof(Duration timeout) {
+	public byte[] readToEof(Duration timeout) {
 		ByteArrayOutputStream received = new ByteArrayOutputStream();
 		try {
 			this.socket.setSoTimeout((int) timeout.toMillis());
@@ -189,7 +230,7 @@ final class RawConnection implements AutoCloseable {
 	}
 
 	/** Sends an admin text line and reads the reply: up to ".\n" for lists, else one line. */
-	String admin(String line, boolean list) {
+	public String admin(String line, boolean list) {
 		sendRaw((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
 		StringBuilder reply = new StringBuilder();
 		try {

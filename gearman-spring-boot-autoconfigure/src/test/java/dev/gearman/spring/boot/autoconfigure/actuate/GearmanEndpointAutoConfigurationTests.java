@@ -1,12 +1,12 @@
 package dev.gearman.spring.boot.autoconfigure.actuate;
 
+import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.engine.EngineReport;
 import dev.gearman.server.engine.EngineSnapshot;
 import dev.gearman.spring.actuate.GearmanEndpoint;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
-import dev.gearman.spring.boot.autoconfigure.server.WireClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,13 +42,13 @@ class GearmanEndpointAutoConfigurationTests {
 	void endpointShouldReportFunctionsWorkersAndJobs() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=gearman").run((context) -> {
 			GearmanServer server = context.getBean(GearmanServer.class);
-			try (WireClient client = WireClient.open("127.0.0.1", server.port());
-					WireClient worker = WireClient.open("127.0.0.1", server.port())) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", server.port());
+					RawConnection worker = RawConnection.open("127.0.0.1", server.port())) {
 				client.sendData(PacketType.SUBMIT_JOB_HIGH_BG, "x", "thumbnail", "u-1");
 				String handle = client.expect(PacketType.JOB_CREATED).arg(0);
 				worker.send(PacketType.SET_CLIENT_ID, "thumbnailer");
 				worker.send(PacketType.CAN_DO, "thumbnail");
-				worker.echo();
+				worker.sync();
 				GearmanEndpoint.GearmanDescriptor report = context.getBean(GearmanEndpoint.class).gearman();
 				assertThat(report.server().state()).isEqualTo("RUNNING");
 				assertThat(report.server().port()).isEqualTo(server.port());

@@ -3,13 +3,13 @@ package dev.gearman.spring.boot.autoconfigure.metrics;
 import java.time.Duration;
 import java.util.function.Consumer;
 
+import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
-import dev.gearman.spring.boot.autoconfigure.server.WireClient;
 import dev.gearman.spring.metrics.FunctionTags;
 import dev.gearman.spring.metrics.GearmanServerMetrics;
 import dev.gearman.spring.metrics.MicrometerEngineListener;
@@ -70,8 +70,8 @@ class GearmanServerMetricsAutoConfigurationTests {
 		this.runner.run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			int port = context.getBean(GearmanServer.class).port();
-			try (WireClient client = WireClient.open("127.0.0.1", port);
-					WireClient worker = WireClient.open("127.0.0.1", port)) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", port);
+					RawConnection worker = RawConnection.open("127.0.0.1", port)) {
 				client.sendData(PacketType.SUBMIT_JOB_HIGH_BG, "a", "resize", "");
 				client.expect(PacketType.JOB_CREATED);
 				client.sendData(PacketType.SUBMIT_JOB_BG, "b", "resize", "");
@@ -79,7 +79,7 @@ class GearmanServerMetricsAutoConfigurationTests {
 				client.sendData(PacketType.SUBMIT_JOB_LOW_BG, "c", "resize", "");
 				String low = client.expect(PacketType.JOB_CREATED).arg(0);
 				worker.send(PacketType.CAN_DO, "resize");
-				worker.echo();
+				worker.sync();
 
 				awaitGauge(registry, "gearman.server.jobs.queued", 1, "function", "resize", "priority", "high");
 				awaitGauge(registry, "gearman.server.jobs.queued", 1, "function", "resize", "priority", "normal");
@@ -98,7 +98,7 @@ class GearmanServerMetricsAutoConfigurationTests {
 				worker.send(PacketType.WORK_FAIL, normal);
 				assertThat(grab(worker)).isEqualTo(low);
 				worker.sendData(PacketType.WORK_EXCEPTION, "boom", low);
-				worker.echo();
+				worker.sync();
 
 				awaitGauge(registry, "gearman.server.jobs.running", 0, "function", "resize");
 				assertThat(count(registry, "gearman.server.jobs.completed")).isEqualTo(1);
@@ -116,7 +116,7 @@ class GearmanServerMetricsAutoConfigurationTests {
 	void functionTagsShouldBeCappedWithTheRestUnderOther() {
 		this.runner.withPropertyValues("gearman.server.metrics.max-functions=2").run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			try (WireClient client = WireClient.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
 				for (String function : new String[] { "f1", "f2", "f3", "f4" }) {
 					client.sendData(PacketType.SUBMIT_JOB_BG, "x", function, "");
 					client.expect(PacketType.JOB_CREATED);
@@ -138,7 +138,7 @@ class GearmanServerMetricsAutoConfigurationTests {
 		this.runner.withBean(JobStore.class, () -> store).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(store.listener).isSameAs(context.getBean(MicrometerJobStoreListener.class));
-			try (WireClient client = WireClient.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
 				client.sendData(PacketType.SUBMIT_JOB_BG, "x", "f", "u1");
 				client.expect(PacketType.JOB_CREATED);
 				client.sendData(PacketType.SUBMIT_JOB_BG, "y", "f", "u2");
@@ -151,7 +151,7 @@ class GearmanServerMetricsAutoConfigurationTests {
 		});
 	}
 
-	private static String grab(WireClient worker) {
+	private static String grab(RawConnection worker) {
 		worker.send(PacketType.GRAB_JOB);
 		return worker.expectSkippingNoop(PacketType.JOB_ASSIGN).arg(0);
 	}

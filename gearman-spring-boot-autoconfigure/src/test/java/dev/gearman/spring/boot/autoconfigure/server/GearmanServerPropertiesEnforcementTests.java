@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
+import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
@@ -34,8 +35,8 @@ class GearmanServerPropertiesEnforcementTests {
 		this.runner.withPropertyValues("gearman.server.port=" + free).run((context) -> {
 			assertThat(context.getBean(GearmanServer.class).port()).isEqualTo(free);
 			assertThat(context.getEnvironment().getProperty("local.gearman.port", Integer.class)).isEqualTo(free);
-			try (WireClient client = WireClient.open("127.0.0.1", free)) {
-				client.echo();
+			try (RawConnection client = RawConnection.open("127.0.0.1", free)) {
+				client.sync();
 			}
 		});
 	}
@@ -44,19 +45,19 @@ class GearmanServerPropertiesEnforcementTests {
 	void addressShouldBeTheOnlyOneListenedOn() {
 		this.runner.withPropertyValues("gearman.server.address=127.0.0.2").run((context) -> {
 			int port = context.getBean(GearmanServer.class).port();
-			try (WireClient client = WireClient.open("127.0.0.2", port)) {
-				client.echo();
+			try (RawConnection client = RawConnection.open("127.0.0.2", port)) {
+				client.sync();
 			}
 			assertThatExceptionOfType(UncheckedIOException.class)
 				.as("connecting to another loopback address")
-				.isThrownBy(() -> WireClient.open("127.0.0.1", port));
+				.isThrownBy(() -> RawConnection.open("127.0.0.1", port));
 		});
 	}
 
 	@Test
 	void handlePrefixShouldStartEveryJobHandle() {
 		this.runner.withPropertyValues("gearman.server.handle-prefix=H:ops-test").run((context) -> {
-			try (WireClient client = WireClient.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
 				client.sendData(PacketType.SUBMIT_JOB_BG, "data", "f", "");
 				assertThat(client.expect(PacketType.JOB_CREATED).arg(0)).startsWith("H:ops-test:");
 			}
@@ -67,11 +68,11 @@ class GearmanServerPropertiesEnforcementTests {
 	void retryLimitShouldFailAJobWhoseWorkersKeepDying() {
 		this.runner.withPropertyValues("gearman.server.retry-limit=2").run((context) -> {
 			int port = context.getBean(GearmanServer.class).port();
-			try (WireClient client = WireClient.open("127.0.0.1", port)) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", port)) {
 				client.sendData(PacketType.SUBMIT_JOB, "data", "f", "");
 				String handle = client.expect(PacketType.JOB_CREATED).arg(0);
 				grabAndDie(port, handle);
-				client.echo();
+				client.sync();
 				// one attempt used, the limit is two: the job must be offered again
 				grabAndDie(port, handle);
 				assertThat(client.expect(PacketType.WORK_FAIL).arg(0)).isEqualTo(handle);
@@ -80,7 +81,7 @@ class GearmanServerPropertiesEnforcementTests {
 	}
 
 	private static void grabAndDie(int port, String handle) {
-		try (WireClient worker = WireClient.open("127.0.0.1", port)) {
+		try (RawConnection worker = RawConnection.open("127.0.0.1", port)) {
 			worker.send(PacketType.CAN_DO, "f");
 			worker.send(PacketType.GRAB_JOB);
 			assertThat(worker.expect(PacketType.JOB_ASSIGN).arg(0)).isEqualTo(handle);
@@ -91,13 +92,13 @@ class GearmanServerPropertiesEnforcementTests {
 	void maxPacketSizeShouldRefuseLargerPacketsAndCloseTheConnection() {
 		this.runner.withPropertyValues("gearman.server.max-packet-size=2KB").run((context) -> {
 			int port = context.getBean(GearmanServer.class).port();
-			try (WireClient client = WireClient.open("127.0.0.1", port)) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", port)) {
 				client.sendData(PacketType.SUBMIT_JOB_BG, "x".repeat(1500), "f", "");
 				client.expect(PacketType.JOB_CREATED);
 				client.sendData(PacketType.SUBMIT_JOB_BG, "x".repeat(3000), "f", "");
 				Packet error = client.expect(PacketType.ERROR);
 				assertThat(error.arg(0)).isEqualTo("ARGUMENT_TOO_LARGE");
-				assertThat(client.closedByServer(WireClient.TIMEOUT)).isTrue();
+				assertThat(client.closedByServer(RawConnection.READ_TIMEOUT)).isTrue();
 			}
 		});
 	}
@@ -106,20 +107,20 @@ class GearmanServerPropertiesEnforcementTests {
 	void maxConnectionsShouldCloseTheConnectionBeyondTheLimit() {
 		this.runner.withPropertyValues("gearman.server.max-connections=2").run((context) -> {
 			int port = context.getBean(GearmanServer.class).port();
-			try (WireClient first = WireClient.open("127.0.0.1", port);
-					WireClient second = WireClient.open("127.0.0.1", port)) {
-				first.echo();
-				second.echo();
-				try (WireClient third = WireClient.open("127.0.0.1", port)) {
-					assertThat(third.closedByServer(WireClient.TIMEOUT)).as("third connection closed").isTrue();
+			try (RawConnection first = RawConnection.open("127.0.0.1", port);
+					RawConnection second = RawConnection.open("127.0.0.1", port)) {
+				first.sync();
+				second.sync();
+				try (RawConnection third = RawConnection.open("127.0.0.1", port)) {
+					assertThat(third.closedByServer(RawConnection.READ_TIMEOUT)).as("third connection closed").isTrue();
 				}
-				second.echo();
+				second.sync();
 				first.close();
 				// the slot is free once the server has seen the close: retry until then
-				long deadline = System.nanoTime() + WireClient.TIMEOUT.toNanos();
+				long deadline = System.nanoTime() + RawConnection.READ_TIMEOUT.toNanos();
 				boolean served = false;
 				while (!served && System.nanoTime() < deadline) {
-					try (WireClient again = WireClient.open("127.0.0.1", port)) {
+					try (RawConnection again = RawConnection.open("127.0.0.1", port)) {
 						again.sendData(PacketType.ECHO_REQ, "ping");
 						served = !again.closedByServer(Duration.ofMillis(200));
 					}
@@ -133,10 +134,10 @@ class GearmanServerPropertiesEnforcementTests {
 	void idleTimeoutShouldCloseSilentConnections() {
 		this.runner.withPropertyValues("gearman.server.idle-timeout=300ms").run((context) -> {
 			int port = context.getBean(GearmanServer.class).port();
-			try (WireClient client = WireClient.open("127.0.0.1", port)) {
-				client.echo();
+			try (RawConnection client = RawConnection.open("127.0.0.1", port)) {
+				client.sync();
 				long start = System.nanoTime();
-				assertThat(client.closedByServer(WireClient.TIMEOUT)).as("idle connection closed").isTrue();
+				assertThat(client.closedByServer(RawConnection.READ_TIMEOUT)).as("idle connection closed").isTrue();
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
 			}
 		});
@@ -145,10 +146,10 @@ class GearmanServerPropertiesEnforcementTests {
 	@Test
 	void withoutIdleTimeoutSilentConnectionsShouldStayOpen() {
 		this.runner.run((context) -> {
-			try (WireClient client = WireClient.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
-				client.echo();
+			try (RawConnection client = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+				client.sync();
 				assertThat(client.closedByServer(Duration.ofMillis(1200))).isFalse();
-				client.echo();
+				client.sync();
 			}
 		});
 	}

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
@@ -40,8 +41,8 @@ class GracefulShutdownTests {
 			GearmanServer server = context.getBean(GearmanServer.class);
 			GearmanServerHealthIndicator health = new GearmanServerHealthIndicator(server);
 			int port = server.port();
-			try (WireClient client = WireClient.open("127.0.0.1", port);
-					WireClient worker = WireClient.open("127.0.0.1", port)) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", port);
+					RawConnection worker = RawConnection.open("127.0.0.1", port)) {
 				client.sendData(PacketType.SUBMIT_JOB, "data", "f", "");
 				String handle = client.expect(PacketType.JOB_CREATED).arg(0);
 				client.sendData(PacketType.SUBMIT_JOB, "queued", "f", "");
@@ -64,7 +65,7 @@ class GracefulShutdownTests {
 				assertThat(client.expect(PacketType.WORK_COMPLETE).arg(0)).isEqualTo(handle);
 				closing.get(10, TimeUnit.SECONDS);
 				assertThat(server.state()).isEqualTo(GearmanServer.State.STOPPED);
-				assertThat(client.closedByServer(WireClient.TIMEOUT)).isTrue();
+				assertThat(client.closedByServer(RawConnection.READ_TIMEOUT)).isTrue();
 			}
 		});
 	}
@@ -73,7 +74,7 @@ class GracefulShutdownTests {
 	void stopShouldNotWaitLongerThanTheShutdownTimeout() {
 		this.runner.withPropertyValues("gearman.server.shutdown-timeout=300ms").run((context) -> {
 			GearmanServer server = context.getBean(GearmanServer.class);
-			try (WireClient worker = WireClient.open("127.0.0.1", server.port())) {
+			try (RawConnection worker = RawConnection.open("127.0.0.1", server.port())) {
 				worker.sendData(PacketType.SUBMIT_JOB_BG, "never finishes", "f", "");
 				worker.expect(PacketType.JOB_CREATED);
 				worker.send(PacketType.CAN_DO, "f");
@@ -97,15 +98,15 @@ class GracefulShutdownTests {
 			settings.setShutdownTimeout(Duration.ofSeconds(10));
 			GearmanServer server = new GearmanServer(settings, MemoryJobStore.INSTANCE);
 			server.start();
-			try (WireClient client = WireClient.open("127.0.0.1", server.port());
-					WireClient worker = WireClient.open("127.0.0.1", server.port())) {
+			try (RawConnection client = RawConnection.open("127.0.0.1", server.port());
+					RawConnection worker = RawConnection.open("127.0.0.1", server.port())) {
 				client.sendData(PacketType.SUBMIT_JOB, "data", "f", "");
 				String handle = client.expect(PacketType.JOB_CREATED).arg(0);
 				worker.send(PacketType.CAN_DO, "f");
 				worker.send(PacketType.GRAB_JOB);
 				worker.expect(PacketType.JOB_ASSIGN);
 				CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
-				await().atMost(WireClient.TIMEOUT).until(() -> server.state() == GearmanServer.State.DRAINING);
+				await().atMost(RawConnection.READ_TIMEOUT).until(() -> server.state() == GearmanServer.State.DRAINING);
 				worker.sendData(PacketType.WORK_COMPLETE, "result " + i, handle);
 				Packet complete = client.expect(PacketType.WORK_COMPLETE);
 				assertThat(new String(complete.data(), StandardCharsets.UTF_8)).isEqualTo("result " + i);
@@ -118,9 +119,9 @@ class GracefulShutdownTests {
 	}
 
 	private static void awaitRefused(int port) throws InterruptedException {
-		long deadline = System.nanoTime() + WireClient.TIMEOUT.toNanos();
+		long deadline = System.nanoTime() + RawConnection.READ_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			try (WireClient probe = WireClient.open("127.0.0.1", port)) {
+			try (RawConnection probe = RawConnection.open("127.0.0.1", port)) {
 				// still accepting
 			}
 			catch (UncheckedIOException ex) {
@@ -128,7 +129,7 @@ class GracefulShutdownTests {
 			}
 			Thread.sleep(20);
 		}
-		throw new AssertionError("the port was still open " + WireClient.TIMEOUT + " after the stop began");
+		throw new AssertionError("the port was still open " + RawConnection.READ_TIMEOUT + " after the stop began");
 	}
 
 }

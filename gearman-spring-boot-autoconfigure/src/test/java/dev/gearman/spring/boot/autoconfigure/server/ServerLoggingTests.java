@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +51,8 @@ class ServerLoggingTests {
 					"gearman.server.idle-timeout=2s", "gearman.server.shutdown-timeout=1s")
 			.run((context) -> {
 				int port = context.getBean(GearmanServer.class).port();
-				try (WireClient client = WireClient.open("127.0.0.1", port);
-						WireClient worker = WireClient.open("127.0.0.1", port)) {
+				try (RawConnection client = RawConnection.open("127.0.0.1", port);
+						RawConnection worker = RawConnection.open("127.0.0.1", port)) {
 					worker.send(PacketType.CAN_DO, "f");
 					for (int i = 0; i < 50; i++) {
 						client.sendData(PacketType.SUBMIT_JOB, "job" + i, "f", "");
@@ -70,14 +71,14 @@ class ServerLoggingTests {
 					// a job whose worker dies uses up its single attempt
 					client.sendData(PacketType.SUBMIT_JOB, "doomed", "g", "");
 					client.expect(PacketType.JOB_CREATED);
-					try (WireClient dying = WireClient.open("127.0.0.1", port)) {
+					try (RawConnection dying = RawConnection.open("127.0.0.1", port)) {
 						dying.send(PacketType.CAN_DO, "g");
 						dying.send(PacketType.GRAB_JOB);
 						dying.expect(PacketType.JOB_ASSIGN);
 					}
 					client.expect(PacketType.WORK_FAIL);
-					try (WireClient idle = WireClient.open("127.0.0.1", port)) {
-						assertThat(idle.closedByServer(WireClient.TIMEOUT)).isTrue();
+					try (RawConnection idle = RawConnection.open("127.0.0.1", port)) {
+						assertThat(idle.closedByServer(RawConnection.READ_TIMEOUT)).isTrue();
 					}
 				}
 			});
