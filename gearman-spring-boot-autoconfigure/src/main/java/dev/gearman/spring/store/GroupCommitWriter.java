@@ -73,11 +73,21 @@ final class GroupCommitWriter {
 
 	private long lastProbeNanos;
 
-	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings) {
+	private final int capacity;
+
+	/**
+	 * Creates a writer; {@link #start()} starts its threads.
+	 * @param dataSource the database
+	 * @param settings the tuning
+	 * @param name the suffix of the thread names
+	 * @param capacity the inserts that may wait for this writer
+	 */
+	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings, String name, int capacity) {
 		this.dataSource = dataSource;
 		this.settings = settings;
-		this.writer = new Thread(this::writeLoop, "gearman-store-writer");
-		this.watchdog = new Thread(this::watchLoop, "gearman-store-watchdog");
+		this.capacity = capacity;
+		this.writer = new Thread(this::writeLoop, "gearman-store-writer-" + name);
+		this.watchdog = new Thread(this::watchLoop, "gearman-store-watchdog-" + name);
 		this.writer.setDaemon(true);
 		this.watchdog.setDaemon(true);
 	}
@@ -122,10 +132,10 @@ final class GroupCommitWriter {
 					+ this.lastFailure));
 			return;
 		}
-		if (this.queuedInserts.incrementAndGet() > this.settings.getQueueCapacity()) {
+		if (this.queuedInserts.incrementAndGet() > this.capacity) {
 			this.queuedInserts.decrementAndGet();
 			insert.complete(new JobStoreUnavailableException("the job store's write queue is full ("
-					+ this.settings.getQueueCapacity() + " jobs)"));
+					+ this.capacity + " jobs for this writer)"));
 			return;
 		}
 		this.queue.add(insert);

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * A durable {@link JobStore} on the {@code gearman_queue} table of any JDBC database (H2, PostgreSQL and
  * MySQL/MariaDB are tested). The table comes from the Flyway migrations in {@code classpath:db/gearman/{vendor}}.
  * <p>
- * Inserts and deletes from every connection are handed to one writer thread that commits them in batches (group
- * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Writes are bounded in
+ * Inserts and deletes from every connection are handed to writer threads that commit them in batches (group
+ * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
+ * the writers by key, so each key's writes stay in order. Writes are bounded in
  * number and time: when the queue is full, the database is down or a commit takes longer than the timeout, the
  * submission fails at once and the client gets ERROR QUEUE_ERROR. The store probes the database and recovers by
  * itself.
@@ -25,18 +26,25 @@ public final class JdbcJobStore implements JobStore {
 
 	private final JdbcJobStoreSettings settings;
 
-	private final GroupCommitWriter writer;
+	private final GroupCommitWriter[] writers;
 
 	/**
-	 * Creates a store and starts its writer thread.
+	 * Creates a store and starts its writer threads.
 	 * @param dataSource the database, with the {@code gearman_queue} table migrated
 	 * @param settings the tuning
 	 */
 	public JdbcJobStore(DataSource dataSource, JdbcJobStoreSettings settings) {
 		this.dataSource = dataSource;
 		this.settings = settings;
-		this.writer = new GroupCommitWriter(dataSource, settings);
-		this.writer.start();
+		int count = settings.getWriters();
+		int capacity = Math.max(1, (settings.getQueueCapacity() + count - 1) / count);
+		this.writers = new GroupCommitWriter[count];
+		for (int i = 0; i < count; i++) {
+			this.writers[i] = new GroupCommitWriter(dataSource, settings, String.valueOf(i + 1), capacity);
+		}
+		for (GroupCommitWriter writer : this.writers) {
+			writer.start();
+		}
 	}
 
 	@Override
@@ -53,12 +61,21 @@ public final class JdbcJobStore implements JobStore {
 					+ QueueTable.MAX_FUNCTION_LENGTH + " characters cannot be stored"));
 			return;
 		}
-		this.writer.insert(insert);
+		writerFor(job.function(), job.unique()).insert(insert);
 	}
 
 	@Override
 	public void remove(String function, String unique) {
-		this.writer.delete(new StoreOperation.Delete(function, unique));
+		writerFor(function, unique).delete(new StoreOperation.Delete(function, unique));
+	}
+
+	/** The writer of a key: always the same one, so a job's delete is ordered after its insert. */
+	private GroupCommitWriter writerFor(String function, String unique) {
+		if (this.writers.length == 1) {
+			return this.writers[0];
+		}
+		int hash = 31 * function.hashCode() + unique.hashCode();
+		return this.writers[Math.floorMod(hash ^ (hash >>> 16), this.writers.length)];
 	}
 
 	@Override
@@ -68,12 +85,19 @@ public final class JdbcJobStore implements JobStore {
 
 	@Override
 	public void setListener(JobStoreListener listener) {
-		this.writer.setListener(listener);
+		for (GroupCommitWriter writer : this.writers) {
+			writer.setListener(listener);
+		}
 	}
 
 	@Override
 	public boolean isAvailable() {
-		return this.writer.isAvailable();
+		for (GroupCommitWriter writer : this.writers) {
+			if (!writer.isAvailable()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -82,7 +106,19 @@ public final class JdbcJobStore implements JobStore {
 	 */
 	@Override
 	public @Nullable String lastFailure() {
-		return this.writer.lastFailure();
+		for (GroupCommitWriter writer : this.writers) {
+			String failure = writer.lastFailure();
+			if (!writer.isAvailable() && failure != null) {
+				return failure;
+			}
+		}
+		for (GroupCommitWriter writer : this.writers) {
+			String failure = writer.lastFailure();
+			if (failure != null) {
+				return failure;
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -90,7 +126,11 @@ public final class JdbcJobStore implements JobStore {
 	 * @return the number of queued inserts
 	 */
 	public int queuedInserts() {
-		return this.writer.queuedInserts();
+		long total = 0;
+		for (GroupCommitWriter writer : this.writers) {
+			total += writer.queuedInserts();
+		}
+		return (int) total;
 	}
 
 	/**
@@ -98,7 +138,11 @@ public final class JdbcJobStore implements JobStore {
 	 * @return the number of batches
 	 */
 	public long committedBatches() {
-		return this.writer.committedBatches();
+		long total = 0;
+		for (GroupCommitWriter writer : this.writers) {
+			total += writer.committedBatches();
+		}
+		return total;
 	}
 
 	/**
@@ -106,7 +150,11 @@ public final class JdbcJobStore implements JobStore {
 	 * @return the number of jobs
 	 */
 	public long committedInserts() {
-		return this.writer.committedInserts();
+		long total = 0;
+		for (GroupCommitWriter writer : this.writers) {
+			total += writer.committedInserts();
+		}
+		return total;
 	}
 
 	/**
@@ -114,7 +162,21 @@ public final class JdbcJobStore implements JobStore {
 	 */
 	@Override
 	public void close() {
-		this.writer.close();
+		// in parallel: each writer may take up to its timeout to commit what it holds
+		Thread[] closers = new Thread[this.writers.length];
+		for (int i = 0; i < closers.length; i++) {
+			closers[i] = new Thread(this.writers[i]::close, "gearman-store-close-" + (i + 1));
+			closers[i].start();
+		}
+		for (Thread closer : closers) {
+			try {
+				closer.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 }

@@ -16,6 +16,8 @@ public final class JdbcJobStoreSettings {
 
 	private Duration retryInterval = Duration.ofSeconds(1);
 
+	private int writers = 2;
+
 	/**
 	 * Inserts that may wait for the writer; beyond that a submission fails at once with QUEUE_ERROR.
 	 * @return the capacity
@@ -77,6 +79,24 @@ public final class JdbcJobStoreSettings {
 			throw new IllegalArgumentException("retryInterval must be at least 10ms, not " + retryInterval);
 		}
 		this.retryInterval = retryInterval;
+		return this;
+	}
+
+	/**
+	 * Writer threads, each with its own connection and transactions. Jobs are spread over them by key, so a job's
+	 * insert and delete always meet the same writer, in order; several writers keep the database busy while one
+	 * of them waits for its commit.
+	 * @return the number of writers
+	 */
+	public int getWriters() {
+		return this.writers;
+	}
+
+	public JdbcJobStoreSettings setWriters(int writers) {
+		if (writers < 1 || writers > 64) {
+			throw new IllegalArgumentException("writers must be between 1 and 64, not " + writers);
+		}
+		this.writers = writers;
 		return this;
 	}
 

@@ -18,23 +18,10 @@ final class QueueTable {
 
 	static final String DELETE = "DELETE FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
 
-	/** Most keys deleted by one statement. */
-	static final int DELETE_CHUNK = 100;
-
 	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
 			+ " FROM " + NAME + " ORDER BY job_sequence";
 
 	static final String COUNT = "SELECT COUNT(*) FROM " + NAME;
-
-	/** A delete of {@code keys} unique ids of one function: parameters are the function, then the ids. */
-	static String deleteKeys(int keys) {
-		StringBuilder sql = new StringBuilder("DELETE FROM ").append(NAME)
-			.append(" WHERE function_name = ? AND unique_key IN (");
-		for (int i = 0; i < keys; i++) {
-			sql.append((i > 0) ? ", ?" : "?");
-		}
-		return sql.append(')').toString();
-	}
 
 	private QueueTable() {
 	}

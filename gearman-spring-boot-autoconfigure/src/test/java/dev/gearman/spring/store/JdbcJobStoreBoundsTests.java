@@ -80,10 +80,10 @@ class JdbcJobStoreBoundsTests {
 
 	@Test
 	void aFullWriteQueueFailsSubmissionsAtOnce() {
-		this.store = new JdbcJobStore(this.controlled, new JdbcJobStoreSettings().setQueueCapacity(10)
+		this.store = new JdbcJobStore(this.controlled, new JdbcJobStoreSettings().setWriters(1).setQueueCapacity(10)
 			.setTimeout(Duration.ofSeconds(30)));
 		this.hang = true;
-		// the first insert occupies the writer (hanging in getConnection), then ten fill the queue
+		// one writer: the first insert occupies it (hanging in getConnection), then ten fill its queue
 		List<CompletableFuture<Void>> accepted = new ArrayList<>();
 		accepted.add(JdbcJobStoreContractTests.add(this.store, job(0)));
 		awaitQueued(0);

@@ -37,6 +37,12 @@ public class GearmanStoreProperties {
 	 */
 	private Duration retryInterval = Duration.ofSeconds(1);
 
+	/**
+	 * Writer threads committing to the database in parallel, each with its own connection; jobs are spread over
+	 * them by key. The DataSource's pool needs at least this many connections.
+	 */
+	private int writers = 2;
+
 	public Type getType() {
 		return this.type;
 	}
@@ -77,6 +83,14 @@ public class GearmanStoreProperties {
 		this.retryInterval = retryInterval;
 	}
 
+	public int getWriters() {
+		return this.writers;
+	}
+
+	public void setWriters(int writers) {
+		this.writers = writers;
+	}
+
 	/**
 	 * Converts these properties to the store's settings, validating each value.
 	 * @return the settings
@@ -85,7 +99,8 @@ public class GearmanStoreProperties {
 		return new JdbcJobStoreSettings().setQueueCapacity(this.queueCapacity)
 			.setMaxBatchSize(this.maxBatchSize)
 			.setTimeout(this.timeout)
-			.setRetryInterval(this.retryInterval);
+			.setRetryInterval(this.retryInterval)
+			.setWriters(this.writers);
 	}
 
 	/**

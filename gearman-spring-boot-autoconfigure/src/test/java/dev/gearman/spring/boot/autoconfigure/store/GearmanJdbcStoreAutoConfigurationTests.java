@@ -65,4 +65,22 @@ class GearmanJdbcStoreAutoConfigurationTests {
 				.hasMessageContaining("maxBatchSize"));
 	}
 
+	@Test
+	void writerCountIsBoundAndChecked() {
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.writers=3",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-writers;DB_CLOSE_DELAY=-1;"
+							+ "INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'")
+			.run((context) -> {
+				assertThat(context.getBean(GearmanStoreProperties.class).toJdbcSettings().getWriters()).isEqualTo(3);
+				assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+					.contains("gearman-store-writer-1", "gearman-store-writer-2", "gearman-store-writer-3");
+			});
+		this.runner.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.writers=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("writers must be between 1 and 64"));
+	}
+
 }
