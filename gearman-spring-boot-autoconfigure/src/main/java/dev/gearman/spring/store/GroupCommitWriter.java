@@ -1,6 +1,5 @@
 package dev.gearman.spring.store;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import javax.sql.DataSource;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.spring.store.StoreOperation.Delete;
 import dev.gearman.spring.store.StoreOperation.Insert;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,29 +59,28 @@ final class GroupCommitWriter {
 
 	private volatile boolean running = true;
 
-	private volatile boolean available = true;
-
-	private volatile @Nullable String lastFailure;
-
 	private volatile List<Insert> inFlight = List.of();
 
 	private volatile long inFlightSinceNanos;
 
 	private final BatchReporter reporter = new BatchReporter();
 
-	private long lastProbeNanos;
-
 	private final int capacity;
+
+	private final StoreAvailability availability;
 
 	/**
 	 * Creates a writer; {@link #start()} starts its threads.
 	 * @param dataSource the database
 	 * @param settings the tuning
+	 * @param availability the store's availability, shared with its other writers
 	 * @param name the suffix of the thread names
 	 * @param capacity the inserts that may wait for this writer
 	 */
-	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings, String name, int capacity) {
+	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings, StoreAvailability availability,
+			String name, int capacity) {
 		this.dataSource = dataSource;
+		this.availability = availability;
 		this.settings = settings;
 		this.capacity = capacity;
 		this.writer = new Thread(this::writeLoop, "gearman-store-writer-" + name);
@@ -99,14 +96,6 @@ final class GroupCommitWriter {
 	void start() {
 		this.writer.start();
 		this.watchdog.start();
-	}
-
-	boolean isAvailable() {
-		return this.available;
-	}
-
-	@Nullable String lastFailure() {
-		return this.lastFailure;
 	}
 
 	int queuedInserts() {
@@ -127,9 +116,8 @@ final class GroupCommitWriter {
 			insert.complete(new JobStoreUnavailableException("the job store is closed"));
 			return;
 		}
-		if (!this.available) {
-			insert.complete(new JobStoreUnavailableException("the job store database is unavailable: "
-					+ this.lastFailure));
+		if (!this.availability.isAvailable()) {
+			insert.complete(this.availability.unavailable());
 			return;
 		}
 		if (this.queuedInserts.incrementAndGet() > this.capacity) {
@@ -153,6 +141,7 @@ final class GroupCommitWriter {
 	/** Stops taking writes, commits what is queued (bounded by the timeout) and stops the threads. */
 	void close() {
 		this.running = false;
+		this.queue.add(StoreOperation.Wake.INSTANCE);
 		try {
 			this.writer.join(2 * this.settings.getTimeout().toMillis() + 1000);
 		}
@@ -173,11 +162,12 @@ final class GroupCommitWriter {
 
 	private void writeLoop() {
 		List<StoreOperation> drained = new ArrayList<>();
-		while (this.running || !this.queue.isEmpty() || (!this.pendingDeletes.isEmpty() && this.available)) {
+		while (this.running || !this.queue.isEmpty()
+				|| (!this.pendingDeletes.isEmpty() && this.availability.isAvailable())) {
 			try {
 				StoreOperation first = this.queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
 				if (first == null) {
-					if (!this.available) {
+					if (!this.availability.isAvailable()) {
 						probe();
 					}
 					else if (!this.pendingDeletes.isEmpty() && (deletesAreDue() || !this.running)) {
@@ -201,7 +191,7 @@ final class GroupCommitWriter {
 	}
 
 	private long pollNanos() {
-		if (this.pendingDeletes.isEmpty() || !this.available) {
+		if (this.pendingDeletes.isEmpty() || !this.availability.isAvailable()) {
 			return this.settings.getRetryInterval().toNanos();
 		}
 		return Math.max(0, this.pendingDeletesSinceNanos + DELETE_DELAY_NANOS - System.nanoTime());
@@ -227,13 +217,12 @@ final class GroupCommitWriter {
 				}
 				inserts.add(insert);
 			}
-			else {
-				holdDelete((Delete) operation);
+			else if (operation instanceof Delete delete) {
+				holdDelete(delete);
 			}
 		}
-		if (!this.available && !probe()) {
-			JobStoreUnavailableException failure = new JobStoreUnavailableException(
-					"the job store database is unavailable: " + this.lastFailure);
+		if (!probe()) {
+			JobStoreUnavailableException failure = this.availability.unavailable();
 			inserts.forEach((insert) -> insert.complete(failure));
 			return;
 		}
@@ -273,7 +262,7 @@ final class GroupCommitWriter {
 				commit(deletes, inserts, false);
 			}
 			catch (SQLException | RuntimeException ex) {
-				if (!reachable()) {
+				if (!this.availability.reachable()) {
 					failBatch(deletes, inserts, ex);
 					return;
 				}
@@ -330,11 +319,11 @@ final class GroupCommitWriter {
 		for (Insert insert : inserts) {
 			insert.complete(null);
 		}
-		markAvailable();
+		this.availability.markAvailable();
 	}
 
 	private void failBatch(List<Delete> deletes, List<Insert> inserts, Exception ex) {
-		markUnavailable(ex);
+		this.availability.markUnavailable(ex);
 		JobStoreUnavailableException failure = new JobStoreUnavailableException(
 				"the job store database is unavailable: " + ex.getMessage(), ex);
 		for (Insert insert : inserts) {
@@ -345,44 +334,9 @@ final class GroupCommitWriter {
 		}
 	}
 
-	/** Checks the database at most once per retry interval; on success retries the deletes it kept. */
+	/** Probes an unavailable database; once it answers, the deletes kept meanwhile go out with the next commit. */
 	private boolean probe() {
-		long now = System.nanoTime();
-		if (!this.available && now - this.lastProbeNanos < this.settings.getRetryInterval().toNanos()) {
-			return false;
-		}
-		this.lastProbeNanos = now;
-		if (!reachable()) {
-			return false;
-		}
-		markAvailable();
-		return true;
-	}
-
-	private boolean reachable() {
-		try (Connection connection = this.dataSource.getConnection()) {
-			return connection.isValid((int) Math.max(1, this.settings.getTimeout().toSeconds()));
-		}
-		catch (SQLException | RuntimeException ex) {
-			markUnavailable(ex);
-			return false;
-		}
-	}
-
-	private void markUnavailable(Exception ex) {
-		this.lastFailure = ex.getMessage();
-		if (this.available) {
-			this.available = false;
-			logger.warn("Job store database unavailable; background submissions get QUEUE_ERROR until it returns: {}",
-					ex.getMessage());
-		}
-	}
-
-	private void markAvailable() {
-		if (!this.available) {
-			this.available = true;
-			logger.info("Job store database is available again");
-		}
+		return this.availability.probe();
 	}
 
 	private JobStoreUnavailableException timedOut() {
@@ -405,7 +359,7 @@ final class GroupCommitWriter {
 			if (!stuck.isEmpty() && now - this.inFlightSinceNanos > this.settings.getTimeout().toNanos()
 					&& stuck.stream().anyMatch((insert) -> !insert.isDone())) {
 				// unavailable before the clients hear of it: whoever sees the failure also sees the store down
-				markUnavailable(new SQLException("a transaction has been running for more than "
+				this.availability.markUnavailable(new SQLException("a transaction has been running for more than "
 						+ this.settings.getTimeout().toMillis() + " ms"));
 				for (Insert insert : stuck) {
 					insert.complete(timedOut());
@@ -423,7 +377,7 @@ final class GroupCommitWriter {
 			}
 			if (expired > 0) {
 				// the writer does not keep up: fail new submissions at once until it commits or probes again
-				markUnavailable(new SQLException(expired + " jobs waited more than "
+				this.availability.markUnavailable(new SQLException(expired + " jobs waited more than "
 						+ this.settings.getTimeout().toMillis() + " ms for the writer"));
 			}
 		}

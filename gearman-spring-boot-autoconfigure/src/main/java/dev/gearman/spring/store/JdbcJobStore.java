@@ -28,6 +28,8 @@ public final class JdbcJobStore implements JobStore {
 
 	private final GroupCommitWriter[] writers;
 
+	private final StoreAvailability availability;
+
 	/**
 	 * Creates a store and starts its writer threads.
 	 * @param dataSource the database, with the {@code gearman_queue} table migrated
@@ -38,9 +40,11 @@ public final class JdbcJobStore implements JobStore {
 		this.settings = settings;
 		int count = settings.getWriters();
 		int capacity = Math.max(1, (settings.getQueueCapacity() + count - 1) / count);
+		this.availability = new StoreAvailability(dataSource, settings);
 		this.writers = new GroupCommitWriter[count];
 		for (int i = 0; i < count; i++) {
-			this.writers[i] = new GroupCommitWriter(dataSource, settings, String.valueOf(i + 1), capacity);
+			this.writers[i] = new GroupCommitWriter(dataSource, settings, this.availability,
+					String.valueOf(i + 1), capacity);
 		}
 		for (GroupCommitWriter writer : this.writers) {
 			writer.start();
@@ -92,12 +96,7 @@ public final class JdbcJobStore implements JobStore {
 
 	@Override
 	public boolean isAvailable() {
-		for (GroupCommitWriter writer : this.writers) {
-			if (!writer.isAvailable()) {
-				return false;
-			}
-		}
-		return true;
+		return this.availability.isAvailable();
 	}
 
 	/**
@@ -106,19 +105,7 @@ public final class JdbcJobStore implements JobStore {
 	 */
 	@Override
 	public @Nullable String lastFailure() {
-		for (GroupCommitWriter writer : this.writers) {
-			String failure = writer.lastFailure();
-			if (!writer.isAvailable() && failure != null) {
-				return failure;
-			}
-		}
-		for (GroupCommitWriter writer : this.writers) {
-			String failure = writer.lastFailure();
-			if (failure != null) {
-				return failure;
-			}
-		}
-		return null;
+		return this.availability.lastFailure();
 	}
 
 	/**

@@ -54,4 +54,14 @@ sealed interface StoreOperation {
 	record Delete(String function, String unique) implements StoreOperation {
 	}
 
+	/**
+	 * No write: wakes the writer from its wait on the queue, so that closing does not wait out a poll.
+	 */
+	enum Wake implements StoreOperation {
+
+		/** The one instance. */
+		INSTANCE
+
+	}
+
 }

@@ -137,6 +137,24 @@ class JdbcJobStoreBoundsTests {
 		assertThat(left).extracting(StoredJob::unique).containsExactly("u3");
 	}
 
+	@Test
+	void oneWriterSeeingTheDatabaseFailTurnsTheWholeStoreUnavailable() {
+		this.store = new JdbcJobStore(this.controlled, new JdbcJobStoreSettings().setWriters(4)
+			.setRetryInterval(Duration.ofSeconds(30)));
+		this.broken = true;
+		assertThat(JdbcJobStoreContractTests.add(this.store, job(1))).failsWithin(Duration.ofSeconds(10));
+		assertThat(this.store.isAvailable()).isFalse();
+		// keys spread over all four writers; none of them has met the failure itself, all refuse at once
+		for (int i = 2; i < 40; i++) {
+			assertThat(JdbcJobStoreContractTests.add(this.store, job(i))).as("job %d", i).isCompletedExceptionally();
+		}
+		// closing wakes writers that wait out the (long) retry interval instead of waiting for them
+		long start = System.nanoTime();
+		this.store.close();
+		this.store = null;
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+	}
+
 	private static StoredJob job(int n) {
 		return new StoredJob("f", "u" + n, 1, new byte[] { (byte) n }, 0, n);
 	}

@@ -1,0 +1,100 @@
+package dev.gearman.spring.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the store's database takes writes, shared by all writers of one store: the first writer that sees the
+ * database fail turns the whole store unavailable (one log line per outage, not one per writer), and whichever
+ * writer probes it back first turns it available again.
+ */
+final class StoreAvailability {
+
+	private static final Logger logger = LoggerFactory.getLogger(StoreAvailability.class);
+
+	private final DataSource dataSource;
+
+	private final JdbcJobStoreSettings settings;
+
+	private final AtomicBoolean available = new AtomicBoolean(true);
+
+	private volatile @Nullable String lastFailure;
+
+	private final AtomicLong lastProbeNanos;
+
+	StoreAvailability(DataSource dataSource, JdbcJobStoreSettings settings) {
+		this.dataSource = dataSource;
+		this.settings = settings;
+		// the first probe after an outage may go at once
+		this.lastProbeNanos = new AtomicLong(System.nanoTime() - settings.getRetryInterval().toNanos());
+	}
+
+	boolean isAvailable() {
+		return this.available.get();
+	}
+
+	@Nullable String lastFailure() {
+		return this.lastFailure;
+	}
+
+	JobStoreUnavailableException unavailable() {
+		return new JobStoreUnavailableException("the job store database is unavailable: " + this.lastFailure);
+	}
+
+	/**
+	 * Checks an unavailable database, at most once per retry interval over all writers.
+	 * @return whether the database is available (now or already)
+	 */
+	boolean probe() {
+		if (isAvailable()) {
+			return true;
+		}
+		long now = System.nanoTime();
+		long last = this.lastProbeNanos.get();
+		if (now - last < this.settings.getRetryInterval().toNanos() || !this.lastProbeNanos.compareAndSet(last, now)) {
+			return false;
+		}
+		if (!reachable()) {
+			return false;
+		}
+		markAvailable();
+		return true;
+	}
+
+	/**
+	 * Whether the database answers; a failure to answer turns the store unavailable.
+	 * @return {@code true} if a connection could be validated
+	 */
+	boolean reachable() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return connection.isValid((int) Math.max(1, this.settings.getTimeout().toSeconds()));
+		}
+		catch (SQLException | RuntimeException ex) {
+			markUnavailable(ex);
+			return false;
+		}
+	}
+
+	void markUnavailable(Exception ex) {
+		this.lastFailure = ex.getMessage();
+		if (this.available.compareAndSet(true, false)) {
+			logger.warn("Job store database unavailable; background submissions get QUEUE_ERROR until it returns: {}",
+					ex.getMessage());
+		}
+	}
+
+	void markAvailable() {
+		if (this.available.compareAndSet(false, true)) {
+			logger.info("Job store database is available again");
+		}
+	}
+
+}
