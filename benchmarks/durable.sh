@@ -11,6 +11,7 @@
 #   env JOBS=N          background jobs per phase for our server (default 50000)
 #   env SQLITE_JOBS=N   background jobs per phase for gearmand/SQLite (default 5000: it manages ~600/s)
 #   env RUNS=N          interleaved rounds, medians reported (default 1)
+#   env OUR_JAVA_OPTS   JVM options of our servers (default -XX:+UseSerialGC, as in benchmarks/run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,6 +20,7 @@ JAR="$ROOT/gearman-server-app/target/gearman-server-app.jar"
 JOBS=${JOBS:-50000}
 SQLITE_JOBS=${SQLITE_JOBS:-5000}
 RUNS=${RUNS:-1}
+OUR_JAVA_OPTS=${OUR_JAVA_OPTS:--XX:+UseSerialGC}
 [ -x "$BENCH" ] || { echo "load generator not found at $BENCH" >&2; exit 2; }
 [ -f "$JAR" ] || { echo "$JAR missing: mvn -B -pl gearman-server-app -am package -DskipTests" >&2; exit 2; }
 GEARMAND=$(command -v gearmand || echo /usr/sbin/gearmand)
@@ -60,7 +62,8 @@ as_postgres "$PGBIN/pg_ctl -D $WORK/pg/data -l $WORK/pg/log -w -t 60 -o \"-c lis
 start_ours() { # name extra-args...
   local name=$1; shift
   local port; port=$(free_port)
-  java -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$port" --server.port=0 \
+  # shellcheck disable=SC2086
+  java $OUR_JAVA_OPTS -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$port" --server.port=0 \
     --logging.level.root=WARN "$@" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   echo "$pid" >>"$WORK/java.pids"   # called in $(...): the parent's PIDS array is out of reach
@@ -106,15 +109,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0) ? "%.1f" : "n/a", a / b
 
 echo
 echo "nproc=$(nproc) jobs=$JOBS sqlite_jobs=$SQLITE_JOBS runs=$RUNS (medians, jobs/s)"
-declare -A M
-printf '%-24s %12s %12s %12s %12s\n' metric gearmand-sqlite ours-memory ours-h2 ours-postgresql
+printf '%-24s %15s %12s %12s %15s\n' metric gearmand-sqlite ours-memory ours-h2 ours-postgresql
+declare -A MED
 for key in bgq_submit_jobs_per_s bg_submit_jobs_per_s bg_complete_jobs_per_s bgq_drain_jobs_per_s; do
-  for s in sqlite memory h2 postgresql; do M[$s]=$(echo "${FIG[$s.$key]}" | median); done
-  printf '%-24s %12s %12s %12s %12s\n' "$key" "${M[sqlite]}" "${M[memory]}" "${M[h2]}" "${M[postgresql]}"
-  eval "R_$key=\"h2/sqlite=$(ratio "${M[h2]}" "${M[sqlite]}") postgresql/sqlite=$(ratio "${M[postgresql]}" "${M[sqlite]}") h2/memory=$(ratio "${M[h2]}" "${M[memory]}") postgresql/memory=$(ratio "${M[postgresql]}" "${M[memory]}")\""
+  for s in sqlite memory h2 postgresql; do MED[$s.$key]=$(echo "${FIG[$s.$key]}" | median); done
+  printf '%-24s %15s %12s %12s %15s\n' "$key" "${MED[sqlite.$key]}" "${MED[memory.$key]}" "${MED[h2.$key]}" \
+    "${MED[postgresql.$key]}"
 done
 echo
-echo "ratios (target: durable >= 20x gearmand-sqlite and >= 0.5x ours-memory on background submissions)"
+echo "ratios; target: durable >= 20x gearmand-sqlite and >= 0.5x ours-memory"
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "ok" : "MISS" }'; }
 for key in bgq_submit_jobs_per_s bg_submit_jobs_per_s bg_complete_jobs_per_s bgq_drain_jobs_per_s; do
-  eval "echo \"$key: \$R_$key\""
+  line="$key:"
+  for store in h2 postgresql; do
+    vs_sqlite=$(ratio "${MED[$store.$key]}" "${MED[sqlite.$key]}")
+    vs_memory=$(awk -v a="${MED[$store.$key]}" -v b="${MED[memory.$key]}" 'BEGIN {printf (b > 0) ? "%.2f" : "0", a / b}')
+    line="$line $store/sqlite=$vs_sqlite $(verdict "$vs_sqlite" 20) $store/memory=$vs_memory $(verdict "$vs_memory" 0.5)"
+  done
+  echo "$line"
 done

@@ -6,6 +6,7 @@
 # usage: benchmarks/run.sh
 # env:   ROUNDS=3             interleaved rounds of the throughput scenarios
 #        SCENARIOS=throughput,memory,connections,durable
+#        DURABLE_RUNS=3       interleaved rounds of the durable scenario (benchmarks/durable.sh)
 #        QUEUED_JOBS=1000000  jobs held in the memory scenario (100 bytes each)
 #        DRAIN_SECONDS=20     how long the memory scenario drains (and probes) before it stops
 #        IDLE_CONNS=10000     idle connections in the connections scenario
@@ -17,7 +18,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_TOOL=${BENCH_TOOL:-$ROOT/../shared/tools/bench}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
+DURABLE_RUNS=${DURABLE_RUNS:-3}
 SCENARIOS=${SCENARIOS:-throughput,memory,connections,durable}
 QUEUED_JOBS=${QUEUED_JOBS:-1000000}
 DRAIN_SECONDS=${DRAIN_SECONDS:-20}
@@ -57,8 +59,8 @@ need_pkg gcc
 if [ -z "${SKIP_BUILD:-}" ] || [ ! -f "$JAR" ]; then
 	log "building gearman-server-app"
 	# -DskipTests, not -Dmaven.test.skip: the app's test scope needs gearman-core's test jar
-	(cd "$ROOT" && { mvn -B -o -q -pl gearman-server-app -am package -DskipTests >/dev/null 2>&1 \
-		|| mvn -B -q -pl gearman-server-app -am package -DskipTests >&2; })
+	(cd "$ROOT" && { mvn -B -o -q -pl gearman-server-app -am clean package -DskipTests >/dev/null 2>&1 \
+		|| mvn -B -q -pl gearman-server-app -am clean package -DskipTests >&2; })
 fi
 gcc -O2 -Wall -o "$WORK/gearload" "$ROOT/benchmarks/gearload.c"
 GEARLOAD=$WORK/gearload
@@ -208,9 +210,8 @@ scenario_connections() {
 scenario_durable() {
 	if [ -f "$ROOT/benchmarks/durable.sh" ]; then
 		log "durable: benchmarks/durable.sh"
-		# durable.sh prints result lines in the same format as below (figure, ours, gearmand, ratio, target)
-		ROOT="$ROOT" JAR="$JAR" OUR_JAVA_OPTS="$OUR_JAVA_OPTS" BENCH_TOOL="$BENCH_TOOL" GEARLOAD="$GEARLOAD" \
-			ROUNDS="$ROUNDS" WORK="$WORK" bash "$ROOT/benchmarks/durable.sh" >"$WORK/durable.txt" || \
+		# durable.sh prints its own table: gearmand/SQLite, our memory, H2 and PostgreSQL stores, and the ratios
+		OUR_JAVA_OPTS="$OUR_JAVA_OPTS" RUNS="$DURABLE_RUNS" bash "$ROOT/benchmarks/durable.sh" >"$WORK/durable.txt" || \
 			log "durable.sh failed"
 	else
 		log "durable: no benchmarks/durable.sh, skipped"
