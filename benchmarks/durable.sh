@@ -92,7 +92,11 @@ done
 declare -A FIG
 measure() { # name port jobs
   local out; out=$("$BENCH" 127.0.0.1 "$2" --jobs "$3" --phases bg,bgq)
-  grep -q '^result=ok' <<<"$out" || { echo "benchmark against $1 failed:"; echo "$out"; exit 1; } >&2
+  grep -q '^result=ok' <<<"$out" || {
+    echo "benchmark against $1 failed:"; echo "$out"
+    if [ -f "$WORK/$1.log" ]; then echo "--- last lines of the $1 server's log"; tail -20 "$WORK/$1.log"; fi
+    exit 1
+  } >&2
   for key in bg_submit_jobs_per_s bg_complete_jobs_per_s bgq_submit_jobs_per_s bgq_drain_jobs_per_s; do
     FIG[$1.$key]="${FIG[$1.$key]:-} $(sed -n "s/^$key=//p" <<<"$out")"
   done
