@@ -15,6 +15,12 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * payload size the header declares. A header announcing more than {@code maxPacketSize} fails at once with a
  * {@link PacketTooLargeException}, before any of the payload is buffered. After any failure the decoder drops what
  * it holds and discards all further input: a Gearman stream cannot be resynchronised.
+ * <p>
+ * Data blobs are decoded into arrays, unless the decoder is told to buffer large data: then a blob of
+ * {@value #BUFFERED_DATA_MIN} bytes or more is copied into a direct buffer of exactly its size from the channel's
+ * allocator and the {@link Packet} holds it as its {@link Packet#dataBuffer()}, to be released by whoever consumes
+ * the packet. The server does this so that a large payload is neither zeroed as a new array nor copied again on
+ * its way out.
  */
 public class GearmanDecoder extends ByteToMessageDecoder {
 
@@ -33,7 +39,12 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	private final boolean adminText;
 
+	/** Data blobs from this size on go into buffers when the decoder {@link #bufferLargeData buffers} them. */
+	public static final int BUFFERED_DATA_MIN = 64 * 1024;
+
 	private final long maxPacketSize;
+
+	private final boolean bufferLargeData;
 
 	private State state = State.READ_HEADER;
 
@@ -57,12 +68,26 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * such bytes are a protocol error
 	 */
 	public GearmanDecoder(long maxPacketSize, boolean adminText) {
+		this(maxPacketSize, adminText, false);
+	}
+
+	/**
+	 * Creates a decoder that hands large data blobs on in buffers.
+	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
+	 * hold are clamped to {@link GearmanConstants#MAX_HEAP_PACKET_SIZE})
+	 * @param adminText whether lines starting with a non-zero byte are admin commands (the server side); if not,
+	 * such bytes are a protocol error
+	 * @param bufferLargeData whether data blobs of {@value #BUFFERED_DATA_MIN} bytes or more are handed on in
+	 * buffers rather than arrays
+	 */
+	public GearmanDecoder(long maxPacketSize, boolean adminText, boolean bufferLargeData) {
 		if (maxPacketSize < 0 || maxPacketSize > GearmanConstants.MAX_WIRE_PACKET_SIZE) {
 			throw new IllegalArgumentException("maxPacketSize: " + maxPacketSize + " (expected: 0.."
 					+ GearmanConstants.MAX_WIRE_PACKET_SIZE + ")");
 		}
 		this.maxPacketSize = Math.min(maxPacketSize, GearmanConstants.MAX_HEAP_PACKET_SIZE);
 		this.adminText = adminText;
+		this.bufferLargeData = bufferLargeData;
 	}
 
 	@Override
@@ -92,7 +117,7 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 					return;
 				}
 				this.missing = 0;
-				out.add(decodePayload(in));
+				out.add(decodePayload(ctx, in));
 				if (this.composite) {
 					this.composite = false;
 					setCumulator(MERGE_CUMULATOR);
@@ -161,7 +186,7 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		return true;
 	}
 
-	private Packet decodePayload(ByteBuf in) {
+	private Packet decodePayload(ChannelHandlerContext ctx, ByteBuf in) {
 		int end = in.readerIndex() + this.payloadSize;
 		int stringArgs = this.type.hasData() ? this.type.argc() : Math.max(0, this.type.argc() - 1);
 		String[] args = new String[this.type.argc()];
@@ -176,6 +201,17 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 			pos = nul + 1;
 		}
 		byte[] data = EMPTY;
+		if (this.type.hasData() && this.bufferLargeData && end - pos >= BUFFERED_DATA_MIN) {
+			// the channel's pooled allocator: a payload may stay queued for a while, but its pool hands out large
+			// buffers from chunks whose free parts stay usable, and new memory would be zeroed before use
+			ByteBuf buffer = ctx.alloc().directBuffer(end - pos, end - pos);
+			// read from the cumulation component by component: writeBytes(in, ...) would have a composite merge its
+			// parts into a new heap buffer first
+			in.getBytes(pos, buffer, 0, end - pos);
+			buffer.writerIndex(end - pos);
+			in.readerIndex(end);
+			return Packet.decoded(this.magic, this.type, args, buffer);
+		}
 		if (this.type.hasData()) {
 			data = new byte[end - pos];
 			in.getBytes(pos, data);

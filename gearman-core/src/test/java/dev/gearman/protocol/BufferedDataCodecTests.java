@@ -1,0 +1,129 @@
+package dev.gearman.protocol;
+
+import java.util.Arrays;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Large data blobs held in buffers (the server's decoder): decoded from pieces into one buffer, re-encoded byte for
+ * byte without a copy, and every reference accounted for once the packets are written.
+ */
+class BufferedDataCodecTests {
+
+	private static final int SIZE = 1024 * 1024 + 17;
+
+	@Test
+	void largeBlobArrivingInPiecesShouldBeHeldInABufferAndReencodedByteForByte() {
+		EmbeddedChannel server = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, true, true));
+		byte[] data = payload(SIZE);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.requestWithData(PacketType.SUBMIT_JOB, data, "reverse", "u-1"), wire);
+		byte[] expected = ByteBufUtil.getBytes(wire);
+		while (wire.isReadable()) {
+			server.writeInbound(wire.readRetainedSlice(Math.min(60_000, wire.readableBytes())));
+		}
+		wire.release();
+		Packet submit = server.readInbound();
+		ByteBuf held = submit.dataBuffer();
+		assertThat(held).isNotNull();
+		assertThat(held.refCnt()).isEqualTo(1);
+		assertThat(submit.dataLength()).isEqualTo(SIZE);
+		assertThat(submit.payloadSize()).isEqualTo(SIZE + "reverse".length() + "u-1".length() + 2);
+		assertThat(Arrays.equals(submit.data(), data)).isTrue();
+
+		EmbeddedChannel out = new EmbeddedChannel(GearmanEncoder.INSTANCE);
+		out.writeOutbound(submit);
+		// written: the encoder released the packet's reference, the outbound duplicate holds the only one
+		assertThat(held.refCnt()).isEqualTo(1);
+		ByteBuf encoded = Unpooled.buffer();
+		for (ByteBuf part = out.readOutbound(); part != null; part = out.readOutbound()) {
+			encoded.writeBytes(part);
+			part.release();
+		}
+		assertThat(ByteBufUtil.getBytes(encoded)).isEqualTo(expected);
+		encoded.release();
+		assertThat(held.refCnt()).isZero();
+		assertThat(server.finish()).isFalse();
+		assertThat(out.finish()).isFalse();
+	}
+
+	@Test
+	void blobBelowTheThresholdShouldStayAnArray() {
+		EmbeddedChannel server = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, true, true));
+		byte[] data = payload(GearmanDecoder.BUFFERED_DATA_MIN - 1);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.requestWithData(PacketType.ECHO_REQ, data), wire);
+		server.writeInbound(wire);
+		Packet echo = server.readInbound();
+		assertThat(echo.dataBuffer()).isNull();
+		assertThat(echo.data()).isEqualTo(data);
+		assertThat(server.finish()).isFalse();
+	}
+
+	@Test
+	void decoderWithoutBufferingShouldDecodeLargeBlobsIntoArrays() {
+		EmbeddedChannel client = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, false));
+		byte[] data = payload(SIZE);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.responseWithData(PacketType.WORK_COMPLETE, data, "H:x:1"), wire);
+		client.writeInbound(wire);
+		Packet complete = client.readInbound();
+		assertThat(complete.dataBuffer()).isNull();
+		assertThat(Arrays.equals(complete.data(), data)).isTrue();
+		assertThat(client.finish()).isFalse();
+	}
+
+	@Test
+	void packetSharingABufferShouldOwnAReferenceOfItsOwnAndEncodeEachWriteFromTheStart() {
+		ByteBuf blob = Unpooled.directBuffer(SIZE).writeBytes(payload(SIZE));
+		Packet source = Packet.responseWithData(PacketType.WORK_DATA, blob, "H:x:1");
+		Packet forwarded = Packet.responseWithDataOf(PacketType.WORK_COMPLETE, source, "H:x:2");
+		assertThat(blob.refCnt()).isEqualTo(2);
+		assertThat(source.release()).isFalse();
+		// the same packet written to two peers: one reference each, and neither write may move the other's bytes
+		EmbeddedChannel first = new EmbeddedChannel(GearmanEncoder.INSTANCE);
+		EmbeddedChannel second = new EmbeddedChannel(GearmanEncoder.INSTANCE);
+		first.writeOutbound(forwarded.retain());
+		ByteBuf firstData = drainData(first);
+		second.writeOutbound(forwarded);
+		ByteBuf secondData = drainData(second);
+		assertThat(ByteBufUtil.equals(firstData, secondData)).isTrue();
+		assertThat(firstData.readableBytes()).isEqualTo(SIZE);
+		firstData.release();
+		secondData.release();
+		assertThat(blob.refCnt()).isZero();
+	}
+
+	@Test
+	void arrayPacketShouldIgnoreReferenceCounting() {
+		Packet packet = Packet.responseWithData(PacketType.WORK_COMPLETE, new byte[] { 1, 2 }, "H:x:1");
+		assertThat(packet.refCnt()).isEqualTo(1);
+		assertThat(packet.retain().release()).isFalse();
+		assertThat(packet.refCnt()).isEqualTo(1);
+		assertThat(packet.dataLength()).isEqualTo(2);
+	}
+
+	/** Reads the header buffer and the data buffer the encoder wrote; returns the data, still to be released. */
+	private static ByteBuf drainData(EmbeddedChannel channel) {
+		ByteBuf head = channel.readOutbound();
+		ByteBuf data = channel.readOutbound();
+		head.release();
+		assertThat((Object) channel.readOutbound()).isNull();
+		return data;
+	}
+
+	static byte[] payload(int size) {
+		byte[] data = new byte[size];
+		for (int i = 0; i < size; i++) {
+			data[i] = (byte) (i * 31 + (i >>> 11));
+		}
+		return data;
+	}
+
+}
