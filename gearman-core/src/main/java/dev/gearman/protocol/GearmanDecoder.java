@@ -6,6 +6,7 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the Gearman byte stream into {@link Packet}s and, if enabled, admin text lines ({@link AdminRequest}).
@@ -31,6 +32,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 		/** Header read, waiting for {@code payloadSize} bytes. */
 		READ_PAYLOAD,
+
+		/** Header and string arguments read, receiving the data blob into its own buffer ({@link #incoming}). */
+		READ_DATA,
 
 		/** A malformed packet was seen; everything that follows is dropped. */
 		BAD_MESSAGE
@@ -59,6 +63,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	/** Bytes of the current packet's payload not received yet; 0 between packets. */
 	private int missing;
+
+	/** The large data blob being received in {@link State#READ_DATA}. */
+	private @Nullable IncomingData incoming;
 
 	/**
 	 * Creates a decoder.
@@ -108,6 +115,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 				// fall through
 			case READ_PAYLOAD:
 				if (in.readableBytes() < this.payloadSize) {
+					if (startData(ctx, in)) {
+						return;
+					}
 					this.missing = this.payloadSize - in.readableBytes();
 					if (this.missing >= LARGE_PAYLOAD && !this.composite) {
 						// collect the rest as a list of read buffers: no copy each time the buffer would grow
@@ -124,11 +134,82 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 				}
 				this.state = State.READ_HEADER;
 				return;
+			case READ_DATA:
+				this.incoming.append(in);
+				if (this.incoming.isComplete()) {
+					out.add(finishData());
+				}
+				return;
 			case BAD_MESSAGE:
 				in.skipBytes(in.readableBytes());
 				return;
 			default:
 				throw new IllegalStateException("Unknown state: " + this.state);
+		}
+	}
+
+	/**
+	 * A large blob, once the arguments before it are in, is received into a buffer of its own: the channel then
+	 * reads into it directly ({@link #dataReadBuffer()}) and no read buffers collect in the cumulation.
+	 */
+	private boolean startData(ChannelHandlerContext ctx, ByteBuf in) {
+		if (!this.bufferLargeData || !this.type.hasData() || this.payloadSize < BUFFERED_DATA_MIN
+				|| this.payloadSize > IN_PLACE_MAX) {
+			return false;
+		}
+		this.incoming = IncomingData.start(ctx.alloc(), in, this.magic, this.type, this.payloadSize,
+				BUFFERED_DATA_MIN);
+		if (this.incoming == null) {
+			return false;
+		}
+		this.state = State.READ_DATA;
+		return true;
+	}
+
+	private Packet finishData() {
+		Packet packet = this.incoming.toPacket();
+		this.incoming = null;
+		this.state = State.READ_HEADER;
+		if (this.composite) {
+			// the arguments took more than one read to arrive: the read buffers were being collected until then
+			this.composite = false;
+			setCumulator(MERGE_CUMULATOR);
+		}
+		return packet;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+		IncomingData data = this.incoming;
+		if (data != null && data.isReadBuffer(msg)) {
+			// read straight into the blob: nothing to cumulate, nothing else can be in the cumulation now
+			data.read((ByteBuf) msg);
+			if (data.isComplete()) {
+				ctx.fireChannelRead(finishData());
+			}
+			return;
+		}
+		super.channelRead(ctx, msg);
+	}
+
+	/**
+	 * For the receive allocator: a buffer that reads the rest of the large blob being received straight into
+	 * place, or {@code null} if none is being received.
+	 * @return the buffer, to be read into and passed down the pipeline like any read buffer
+	 */
+	@Nullable ByteBuf dataReadBuffer() {
+		return (this.state == State.READ_DATA) ? this.incoming.readBuffer() : null;
+	}
+
+	@Override
+	protected void handlerRemoved0(ChannelHandlerContext ctx) {
+		releaseIncoming();
+	}
+
+	private void releaseIncoming() {
+		if (this.incoming != null) {
+			this.incoming.release();
+			this.incoming = null;
 		}
 	}
 
@@ -232,6 +313,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * @return the missing payload bytes, 0 between packets
 	 */
 	public int missingPayloadBytes() {
+		if (this.state == State.READ_DATA) {
+			return this.incoming.missing();
+		}
 		return (this.state == State.READ_PAYLOAD) ? this.missing : 0;
 	}
 
@@ -242,11 +326,19 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	/** After a failure nothing stays buffered: the stream cannot be resynchronised, so its bytes are useless. */
 	private void discardAll(ByteBuf in) {
+		releaseIncoming();
 		this.state = State.BAD_MESSAGE;
 		in.skipBytes(in.readableBytes());
 	}
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/**
+	 * The largest payload whose blob is received in place. Its buffer is allocated when the arguments are in, before
+	 * the blob: above this size the memory follows the bytes that actually arrive, so a peer that announces huge
+	 * packets and stalls does not get the server to reserve them.
+	 */
+	static final int IN_PLACE_MAX = 8 * 1024 * 1024;
 
 	/** Payloads from this size on are collected without merging the read buffers. */
 	private static final int LARGE_PAYLOAD = 256 * 1024;

@@ -1,14 +1,18 @@
 package dev.gearman.protocol;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Large data blobs held in buffers (the server's decoder): decoded from pieces into one buffer, re-encoded byte for
@@ -51,6 +55,117 @@ class BufferedDataCodecTests {
 		assertThat(held.refCnt()).isZero();
 		assertThat(server.finish()).isFalse();
 		assertThat(out.finish()).isFalse();
+	}
+
+	@Test
+	void restOfALargeBlobShouldBeReadStraightIntoItsBuffer() {
+		ByteBuf probe = Unpooled.directBuffer(1);
+		boolean addressable = probe.hasMemoryAddress();
+		probe.release();
+		assumeTrue(addressable, "direct buffers expose their address");
+		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
+		EmbeddedChannel server = new EmbeddedChannel(decoder);
+		RecvByteBufAllocator.Handle reads = new PayloadSizedRecvByteBufAllocator(decoder).newHandle();
+		reads.reset(server.config());
+		byte[] data = payload(SIZE);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.requestWithData(PacketType.WORK_COMPLETE, data, "H:x:1"), wire);
+		GearmanEncoder.write(Packet.request(PacketType.GRAB_JOB), wire);
+		server.writeInbound(wire.readRetainedSlice(5000));
+		assertThat(decoder.missingPayloadBytes()).isEqualTo(SIZE - (5000 - 12 - "H:x:1".length() - 1));
+		List<Long> readAddresses = new ArrayList<>();
+		List<Integer> blobOffsets = new ArrayList<>();
+		while (decoder.missingPayloadBytes() > 0) {
+			// what the channel does: allocate, read from the socket into it, pass it down the pipeline
+			ByteBuf read = reads.allocate(server.alloc());
+			assertThat(read.writableBytes()).isEqualTo(decoder.missingPayloadBytes());
+			readAddresses.add(read.memoryAddress());
+			blobOffsets.add(SIZE - decoder.missingPayloadBytes());
+			read.writeBytes(wire, Math.min(70_000, read.writableBytes()));
+			server.writeInbound(read);
+		}
+		Packet complete = server.readInbound();
+		// every read went to where its bytes belong in the packet's own buffer
+		long blobAddress = complete.dataBuffer().memoryAddress();
+		for (int i = 0; i < readAddresses.size(); i++) {
+			assertThat(readAddresses.get(i)).isEqualTo(blobAddress + blobOffsets.get(i));
+		}
+		assertThat(Arrays.equals(complete.data(), data)).isTrue();
+		assertThat(complete.arg(0)).isEqualTo("H:x:1");
+		// back to ordinary reads for what follows
+		ByteBuf read = reads.allocate(server.alloc());
+		assertThat(read.memoryAddress() >= blobAddress && read.memoryAddress() < blobAddress + SIZE).isFalse();
+		read.release();
+		server.writeInbound(wire);
+		assertThat(((Packet) server.readInbound()).type()).isEqualTo(PacketType.GRAB_JOB);
+		assertThat(complete.release()).isTrue();
+		assertThat(server.finish()).isFalse();
+	}
+
+	@Test
+	void hugeBlobShouldCollectAsItArrivesAndStillEndInABuffer() {
+		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
+		EmbeddedChannel server = new EmbeddedChannel(decoder);
+		byte[] data = payload(GearmanDecoder.IN_PLACE_MAX + 1);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.requestWithData(PacketType.ECHO_REQ, data), wire);
+		server.writeInbound(wire.readRetainedSlice(100_000));
+		// announced but not sent: nothing of that size is reserved up front
+		assertThat(decoder.dataReadBuffer()).isNull();
+		assertThat(decoder.missingPayloadBytes()).isEqualTo(data.length + 12 - 100_000);
+		while (wire.isReadable()) {
+			server.writeInbound(wire.readRetainedSlice(Math.min(1_000_000, wire.readableBytes())));
+		}
+		wire.release();
+		Packet echo = server.readInbound();
+		assertThat(echo.dataBuffer()).isNotNull();
+		assertThat(Arrays.equals(echo.data(), data)).isTrue();
+		assertThat(echo.release()).isTrue();
+		assertThat(server.finish()).isFalse();
+	}
+
+	@Test
+	void blobOfAConnectionThatDiesMidPacketShouldBeReleased() {
+		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
+		EmbeddedChannel server = new EmbeddedChannel(decoder);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.requestWithData(PacketType.SUBMIT_JOB, payload(SIZE), "f", "u"), wire);
+		server.writeInbound(wire.readRetainedSlice(200_000));
+		wire.release();
+		ByteBuf read = new PayloadSizedRecvByteBufAllocator(decoder).newHandle().allocate(server.alloc());
+		ByteBuf blob = read.unwrap();
+		read.release();
+		assertThat(blob.refCnt()).isEqualTo(1);
+		assertThat(server.finish()).isFalse();
+		assertThat(blob.refCnt()).isZero();
+	}
+
+	@Test
+	void argumentsArrivingInPiecesShouldStillEndInOneBufferedBlob() {
+		EmbeddedChannel server = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, true, true));
+		byte[] data = payload(SIZE);
+		ByteBuf wire = Unpooled.buffer();
+		GearmanEncoder.write(Packet.requestWithData(PacketType.SUBMIT_JOB, data, "f".repeat(300), "u-1"), wire);
+		GearmanEncoder.write(Packet.requestWithData(PacketType.ECHO_REQ, data), wire);
+		byte[] expected = ByteBufUtil.getBytes(wire);
+		while (wire.isReadable()) {
+			server.writeInbound(wire.readRetainedSlice(Math.min(wire.readerIndex() < 400 ? 7 : 300_000,
+					wire.readableBytes())));
+		}
+		wire.release();
+		EmbeddedChannel out = new EmbeddedChannel(GearmanEncoder.INSTANCE);
+		for (Object packet = server.readInbound(); packet != null; packet = server.readInbound()) {
+			assertThat(((Packet) packet).dataBuffer()).isNotNull();
+			out.writeOutbound(packet);
+		}
+		ByteBuf encoded = Unpooled.buffer();
+		for (ByteBuf part = out.readOutbound(); part != null; part = out.readOutbound()) {
+			encoded.writeBytes(part);
+			part.release();
+		}
+		assertThat(ByteBufUtil.getBytes(encoded)).isEqualTo(expected);
+		encoded.release();
+		assertThat(server.finish()).isFalse();
 	}
 
 	@Test
