@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  * it holds and discards all further input: a Gearman stream cannot be resynchronised.
  * <p>
  * Data blobs are decoded into arrays, unless the decoder is told to buffer large data: then a blob of
- * {@value #BUFFERED_DATA_MIN} bytes or more is copied into a direct buffer of exactly its size from the channel's
- * allocator and the {@link Packet} holds it as its {@link Packet#dataBuffer()}, to be released by whoever consumes
- * the packet. The server does this so that a large payload is neither zeroed as a new array nor copied again on
- * its way out.
+ * {@value #BUFFERED_DATA_MIN} bytes or more ends up in a direct buffer of exactly its size from the channel's
+ * allocator, and the {@link Packet} holds it as its {@link Packet#dataBuffer()}, to be released by whoever consumes
+ * the packet. Once the arguments before the blob are in and at most one read's worth of it is missing, the rest
+ * is read straight into that buffer (see {@link PayloadSizedRecvByteBufAllocator}). The server does this so that a
+ * large payload is neither zeroed as a new array nor copied on its way through.
  */
 public class GearmanDecoder extends ByteToMessageDecoder {
 
@@ -153,8 +154,10 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * reads into it directly ({@link #dataReadBuffer()}) and no read buffers collect in the cumulation.
 	 */
 	private boolean startData(ChannelHandlerContext ctx, ByteBuf in) {
+		// the buffer is allocated before the bytes arrive: ahead of them by no more than a single read may be, so a
+		// peer that announces a huge packet and stalls does not get the server to reserve it
 		if (!this.bufferLargeData || !this.type.hasData() || this.payloadSize < BUFFERED_DATA_MIN
-				|| this.payloadSize > IN_PLACE_MAX) {
+				|| this.payloadSize - in.readableBytes() > PayloadSizedRecvByteBufAllocator.MAX_READ) {
 			return false;
 		}
 		this.incoming = IncomingData.start(ctx.alloc(), in, this.magic, this.type, this.payloadSize,
@@ -332,13 +335,6 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	}
 
 	private static final byte[] EMPTY = new byte[0];
-
-	/**
-	 * The largest payload whose blob is received in place. Its buffer is allocated when the arguments are in, before
-	 * the blob: above this size the memory follows the bytes that actually arrive, so a peer that announces huge
-	 * packets and stalls does not get the server to reserve them.
-	 */
-	static final int IN_PLACE_MAX = 8 * 1024 * 1024;
 
 	/** Payloads from this size on are collected without merging the read buffers. */
 	private static final int LARGE_PAYLOAD = 256 * 1024;

@@ -106,16 +106,25 @@ class BufferedDataCodecTests {
 	void hugeBlobShouldCollectAsItArrivesAndStillEndInABuffer() {
 		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
 		EmbeddedChannel server = new EmbeddedChannel(decoder);
-		byte[] data = payload(GearmanDecoder.IN_PLACE_MAX + 1);
+		byte[] data = payload(8 * PayloadSizedRecvByteBufAllocator.MAX_READ + 1);
 		ByteBuf wire = Unpooled.buffer();
 		GearmanEncoder.write(Packet.requestWithData(PacketType.ECHO_REQ, data), wire);
 		server.writeInbound(wire.readRetainedSlice(100_000));
 		// announced but not sent: nothing of that size is reserved up front
 		assertThat(decoder.dataReadBuffer()).isNull();
 		assertThat(decoder.missingPayloadBytes()).isEqualTo(data.length + 12 - 100_000);
+		boolean inPlace = false;
 		while (wire.isReadable()) {
 			server.writeInbound(wire.readRetainedSlice(Math.min(1_000_000, wire.readableBytes())));
+			ByteBuf read = decoder.dataReadBuffer();
+			if (read != null) {
+				// only once no more than one read's worth is missing
+				assertThat(read.writableBytes()).isLessThanOrEqualTo(PayloadSizedRecvByteBufAllocator.MAX_READ);
+				inPlace = true;
+				read.release();
+			}
 		}
+		assertThat(inPlace).isTrue();
 		wire.release();
 		Packet echo = server.readInbound();
 		assertThat(echo.dataBuffer()).isNotNull();
