@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.engine.JobEngine;
+import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.StoredJob;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -161,6 +164,28 @@ class LargePayloadPipelineTests {
 	}
 
 	@Test
+	void backgroundJobForADurableStoreShouldBeStoredAsAnArrayAndItsBufferReleasedAtOnce() {
+		List<StoredJob> stored = new CopyOnWriteArrayList<>();
+		JobEngine durable = new JobEngine(new GearmanServerSettings(), new AcknowledgingStore(stored),
+				this.engineLoop);
+		try {
+			EmbeddedChannel client = connect(durable);
+			EmbeddedChannel worker = connect(durable);
+			byte[] request = payload(SIZE, 1);
+			send(client, Packet.requestWithData(PacketType.SUBMIT_JOB_BG, request, "echo", "u-1"));
+			settle();
+			single(replies(client), PacketType.JOB_CREATED);
+			assertThat(stored).singleElement().satisfies((job) -> assertThat(job.data()).isEqualTo(request));
+			assertThat(this.decoded.get(0).refCnt()).as("the store needs an array: the buffer is not kept").isZero();
+			send(worker, Packet.request(PacketType.CAN_DO, "echo"), Packet.request(PacketType.GRAB_JOB));
+			assertThat(Arrays.equals(single(replies(worker), PacketType.JOB_ASSIGN).data(), request)).isTrue();
+		}
+		finally {
+			durable.close();
+		}
+	}
+
+	@Test
 	void echoShouldReturnTheBlobAndReleaseIt() {
 		EmbeddedChannel peer = connect();
 		byte[] data = payload(SIZE, 4);
@@ -181,8 +206,12 @@ class LargePayloadPipelineTests {
 	}
 
 	private EmbeddedChannel connect() {
+		return connect(this.engine);
+	}
+
+	private EmbeddedChannel connect(JobEngine engine) {
 		EmbeddedChannel channel = new EmbeddedChannel(new GearmanDecoder(MAX_PACKET, true, true), new Tap(),
-				GearmanEncoder.INSTANCE, new ServerChannelHandler(this.engine, 64L * 1024 * 1024));
+				GearmanEncoder.INSTANCE, new ServerChannelHandler(engine, 64L * 1024 * 1024));
 		this.channels.add(channel);
 		settle();
 		return channel;
@@ -243,6 +272,34 @@ class LargePayloadPipelineTests {
 			data[i] = (byte) (i * 31 + (i >>> 11) + seed);
 		}
 		return data;
+	}
+
+	/** A durable store that acknowledges every job at once and keeps what it was given. */
+	private record AcknowledgingStore(List<StoredJob> stored) implements JobStore {
+
+		@Override
+		public boolean isDurable() {
+			return true;
+		}
+
+		@Override
+		public void add(StoredJob job, Consumer<Throwable> callback) {
+			this.stored.add(job);
+			callback.accept(null);
+		}
+
+		@Override
+		public void remove(String function, String unique) {
+		}
+
+		@Override
+		public void replay(Consumer<StoredJob> sink) {
+		}
+
+		@Override
+		public void close() {
+		}
+
 	}
 
 	/** Notes the data buffer of every decoded packet, to check its reference count later. */
