@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.gearman.protocol.GearmanDecoder;
@@ -52,7 +53,7 @@ class LargePayloadPipelineTests {
 			channel.finishAndReleaseAll();
 		}
 		this.engine.close();
-		this.engineLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+		this.engineLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
 	@Test
