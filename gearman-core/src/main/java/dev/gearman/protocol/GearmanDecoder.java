@@ -6,6 +6,7 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the Gearman byte stream into {@link Packet}s and, if enabled, admin text lines ({@link AdminRequest}).
@@ -15,6 +16,13 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * payload size the header declares. A header announcing more than {@code maxPacketSize} fails at once with a
  * {@link PacketTooLargeException}, before any of the payload is buffered. After any failure the decoder drops what
  * it holds and discards all further input: a Gearman stream cannot be resynchronised.
+ * <p>
+ * Data blobs are decoded into arrays, unless the decoder is told to buffer large data: then a blob of
+ * {@value #BUFFERED_DATA_MIN} bytes or more ends up in a direct buffer of exactly its size from the channel's
+ * allocator, and the {@link Packet} holds it as its {@link Packet#dataBuffer()}, to be released by whoever consumes
+ * the packet. Once the arguments before the blob are in and at most one read's worth of it is missing, the rest
+ * is read straight into that buffer (see {@link PayloadSizedRecvByteBufAllocator}). The server does this so that a
+ * large payload is neither zeroed as a new array nor copied on its way through.
  */
 public class GearmanDecoder extends ByteToMessageDecoder {
 
@@ -26,6 +34,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		/** Header read, waiting for {@code payloadSize} bytes. */
 		READ_PAYLOAD,
 
+		/** Header and string arguments read, receiving the data blob into its own buffer ({@link #incoming}). */
+		READ_DATA,
+
 		/** A malformed packet was seen; everything that follows is dropped. */
 		BAD_MESSAGE
 
@@ -33,7 +44,12 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	private final boolean adminText;
 
+	/** Data blobs from this size on go into buffers when the decoder {@link #bufferLargeData buffers} them. */
+	public static final int BUFFERED_DATA_MIN = 64 * 1024;
+
 	private final long maxPacketSize;
+
+	private final boolean bufferLargeData;
 
 	private State state = State.READ_HEADER;
 
@@ -49,6 +65,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	/** Bytes of the current packet's payload not received yet; 0 between packets. */
 	private int missing;
 
+	/** The large data blob being received in {@link State#READ_DATA}. */
+	private @Nullable IncomingData incoming;
+
 	/**
 	 * Creates a decoder.
 	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
@@ -57,12 +76,26 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * such bytes are a protocol error
 	 */
 	public GearmanDecoder(long maxPacketSize, boolean adminText) {
+		this(maxPacketSize, adminText, false);
+	}
+
+	/**
+	 * Creates a decoder that hands large data blobs on in buffers.
+	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
+	 * hold are clamped to {@link GearmanConstants#MAX_HEAP_PACKET_SIZE})
+	 * @param adminText whether lines starting with a non-zero byte are admin commands (the server side); if not,
+	 * such bytes are a protocol error
+	 * @param bufferLargeData whether data blobs of {@value #BUFFERED_DATA_MIN} bytes or more are handed on in
+	 * buffers rather than arrays
+	 */
+	public GearmanDecoder(long maxPacketSize, boolean adminText, boolean bufferLargeData) {
 		if (maxPacketSize < 0 || maxPacketSize > GearmanConstants.MAX_WIRE_PACKET_SIZE) {
 			throw new IllegalArgumentException("maxPacketSize: " + maxPacketSize + " (expected: 0.."
 					+ GearmanConstants.MAX_WIRE_PACKET_SIZE + ")");
 		}
 		this.maxPacketSize = Math.min(maxPacketSize, GearmanConstants.MAX_HEAP_PACKET_SIZE);
 		this.adminText = adminText;
+		this.bufferLargeData = bufferLargeData;
 	}
 
 	@Override
@@ -83,6 +116,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 				// fall through
 			case READ_PAYLOAD:
 				if (in.readableBytes() < this.payloadSize) {
+					if (startData(ctx, in)) {
+						return;
+					}
 					this.missing = this.payloadSize - in.readableBytes();
 					if (this.missing >= LARGE_PAYLOAD && !this.composite) {
 						// collect the rest as a list of read buffers: no copy each time the buffer would grow
@@ -92,18 +128,91 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 					return;
 				}
 				this.missing = 0;
-				out.add(decodePayload(in));
+				out.add(decodePayload(ctx, in));
 				if (this.composite) {
 					this.composite = false;
 					setCumulator(MERGE_CUMULATOR);
 				}
 				this.state = State.READ_HEADER;
 				return;
+			case READ_DATA:
+				this.incoming.append(in);
+				if (this.incoming.isComplete()) {
+					out.add(finishData());
+				}
+				return;
 			case BAD_MESSAGE:
 				in.skipBytes(in.readableBytes());
 				return;
 			default:
 				throw new IllegalStateException("Unknown state: " + this.state);
+		}
+	}
+
+	/**
+	 * A large blob, once the arguments before it are in, is received into a buffer of its own: the channel then
+	 * reads into it directly ({@link #dataReadBuffer()}) and no read buffers collect in the cumulation.
+	 */
+	private boolean startData(ChannelHandlerContext ctx, ByteBuf in) {
+		// the buffer is allocated before the bytes arrive: ahead of them by no more than a single read may be, so a
+		// peer that announces a huge packet and stalls does not get the server to reserve it
+		if (!this.bufferLargeData || !this.type.hasData() || this.payloadSize < BUFFERED_DATA_MIN
+				|| this.payloadSize - in.readableBytes() > PayloadSizedRecvByteBufAllocator.MAX_READ) {
+			return false;
+		}
+		this.incoming = IncomingData.start(ctx.alloc(), in, this.magic, this.type, this.payloadSize,
+				BUFFERED_DATA_MIN);
+		if (this.incoming == null) {
+			return false;
+		}
+		this.state = State.READ_DATA;
+		return true;
+	}
+
+	private Packet finishData() {
+		Packet packet = this.incoming.toPacket();
+		this.incoming = null;
+		this.state = State.READ_HEADER;
+		if (this.composite) {
+			// the arguments took more than one read to arrive: the read buffers were being collected until then
+			this.composite = false;
+			setCumulator(MERGE_CUMULATOR);
+		}
+		return packet;
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+		IncomingData data = this.incoming;
+		if (data != null && data.isReadBuffer(msg)) {
+			// read straight into the blob: nothing to cumulate, nothing else can be in the cumulation now
+			data.read((ByteBuf) msg);
+			if (data.isComplete()) {
+				ctx.fireChannelRead(finishData());
+			}
+			return;
+		}
+		super.channelRead(ctx, msg);
+	}
+
+	/**
+	 * For the receive allocator: a buffer that reads the rest of the large blob being received straight into
+	 * place, or {@code null} if none is being received.
+	 * @return the buffer, to be read into and passed down the pipeline like any read buffer
+	 */
+	@Nullable ByteBuf dataReadBuffer() {
+		return (this.state == State.READ_DATA) ? this.incoming.readBuffer() : null;
+	}
+
+	@Override
+	protected void handlerRemoved0(ChannelHandlerContext ctx) {
+		releaseIncoming();
+	}
+
+	private void releaseIncoming() {
+		if (this.incoming != null) {
+			this.incoming.release();
+			this.incoming = null;
 		}
 	}
 
@@ -161,7 +270,7 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		return true;
 	}
 
-	private Packet decodePayload(ByteBuf in) {
+	private Packet decodePayload(ChannelHandlerContext ctx, ByteBuf in) {
 		int end = in.readerIndex() + this.payloadSize;
 		int stringArgs = this.type.hasData() ? this.type.argc() : Math.max(0, this.type.argc() - 1);
 		String[] args = new String[this.type.argc()];
@@ -176,6 +285,17 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 			pos = nul + 1;
 		}
 		byte[] data = EMPTY;
+		if (this.type.hasData() && this.bufferLargeData && end - pos >= BUFFERED_DATA_MIN) {
+			// the channel's pooled allocator: a payload may stay queued for a while, but its pool hands out large
+			// buffers from chunks whose free parts stay usable, and new memory would be zeroed before use
+			ByteBuf buffer = ctx.alloc().directBuffer(end - pos, end - pos);
+			// read from the cumulation component by component: writeBytes(in, ...) would have a composite merge its
+			// parts into a new heap buffer first
+			in.getBytes(pos, buffer, 0, end - pos);
+			buffer.writerIndex(end - pos);
+			in.readerIndex(end);
+			return Packet.decoded(this.magic, this.type, args, buffer);
+		}
 		if (this.type.hasData()) {
 			data = new byte[end - pos];
 			in.getBytes(pos, data);
@@ -196,6 +316,9 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * @return the missing payload bytes, 0 between packets
 	 */
 	public int missingPayloadBytes() {
+		if (this.state == State.READ_DATA) {
+			return this.incoming.missing();
+		}
 		return (this.state == State.READ_PAYLOAD) ? this.missing : 0;
 	}
 
@@ -206,6 +329,7 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	/** After a failure nothing stays buffered: the stream cannot be resynchronised, so its bytes are useless. */
 	private void discardAll(ByteBuf in) {
+		releaseIncoming();
 		this.state = State.BAD_MESSAGE;
 		in.skipBytes(in.readableBytes());
 	}

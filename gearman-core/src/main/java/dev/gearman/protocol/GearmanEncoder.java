@@ -11,7 +11,9 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 
 /**
  * Encodes {@link Packet}s and {@link AdminReply} texts. A small packet is written into one buffer; a large data
- * blob is not copied here but appended to the header as a wrapped buffer. Stateless and sharable.
+ * blob is not copied here but appended to the header as a wrapped buffer, and a blob the packet holds in a
+ * {@link Packet#dataBuffer() buffer} is passed on as it is, so that its bytes reach the socket without a copy. The
+ * packet's own reference is released once it is encoded. Stateless and sharable.
  */
 @Sharable
 public class GearmanEncoder extends MessageToMessageEncoder<Object> {
@@ -37,8 +39,18 @@ public class GearmanEncoder extends MessageToMessageEncoder<Object> {
 		}
 		Packet packet = (Packet) msg;
 		long payloadSize = packet.payloadSize();
-		int dataLength = packet.data().length;
+		ByteBuf dataBuffer = packet.dataBuffer();
+		int dataLength = packet.dataLength();
 		int headerAndArgs = (int) (GearmanConstants.HEADER_SIZE + payloadSize - dataLength);
+		if (dataBuffer != null) {
+			ByteBuf head = ctx.alloc().ioBuffer(headerAndArgs);
+			writeHeaderAndArgs(head, packet, payloadSize);
+			out.add(head);
+			// a duplicate of its own for each write: the socket moves the reader index of what it writes, and the
+			// same blob may be on its way to several peers, or be sent again when its job is requeued
+			out.add(dataBuffer.retainedDuplicate());
+			return;
+		}
 		if (dataLength <= INLINE_DATA_MAX) {
 			// one buffer for the whole packet: the socket needs the bytes in direct memory anyway, and a small
 			// packet then costs one allocation and one entry in the outbound buffer instead of two
@@ -61,7 +73,13 @@ public class GearmanEncoder extends MessageToMessageEncoder<Object> {
 	 */
 	public static void write(Packet packet, ByteBuf buf) {
 		writeHeaderAndArgs(buf, packet, packet.payloadSize());
-		buf.writeBytes(packet.data());
+		ByteBuf dataBuffer = packet.dataBuffer();
+		if (dataBuffer != null) {
+			buf.writeBytes(dataBuffer, dataBuffer.readerIndex(), dataBuffer.readableBytes());
+		}
+		else {
+			buf.writeBytes(packet.data());
+		}
 	}
 
 	private static void writeHeaderAndArgs(ByteBuf buf, Packet packet, long payloadSize) {

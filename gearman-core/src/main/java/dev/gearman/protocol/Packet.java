@@ -3,6 +3,11 @@ package dev.gearman.protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.ReferenceCounted;
+import org.jspecify.annotations.Nullable;
+
 /**
  * One binary Gearman packet: magic, type, string arguments and an optional data blob.
  * <p>
@@ -12,8 +17,14 @@ import java.util.Arrays;
  * <p>
  * Instances are immutable by convention: the data array is shared, not copied, and must not be modified after
  * the packet is built.
+ * <p>
+ * On the server a large data blob may instead be held in a {@link ByteBuf} ({@link #dataBuffer()}), so that it
+ * travels from the socket it arrived on to the socket it leaves by without being copied into and out of the Java
+ * heap. Such a packet is reference counted through its buffer: whoever holds it owns one reference, writing it to
+ * a channel hands that reference to the encoder, and anyone else releases it when done. A packet with a
+ * {@code byte[]} blob is not reference counted: {@link #retain()} and {@link #release()} do nothing.
  */
-public final class Packet {
+public final class Packet implements ReferenceCounted {
 
 	private static final byte[] EMPTY = new byte[0];
 
@@ -27,11 +38,23 @@ public final class Packet {
 
 	private final byte[] data;
 
+	/** The data blob when it is held off-heap; then {@link #data} is empty. */
+	private final @Nullable ByteBuf dataBuffer;
+
 	private Packet(Magic magic, PacketType type, String[] args, byte[] data) {
 		this.magic = magic;
 		this.type = type;
 		this.args = args;
 		this.data = data;
+		this.dataBuffer = null;
+	}
+
+	private Packet(Magic magic, PacketType type, String[] args, ByteBuf dataBuffer) {
+		this.magic = magic;
+		this.type = type;
+		this.args = args;
+		this.data = EMPTY;
+		this.dataBuffer = dataBuffer;
 	}
 
 	/**
@@ -105,7 +128,41 @@ public final class Packet {
 		return response(PacketType.ERROR, code, text);
 	}
 
+	/**
+	 * Creates a response packet whose data blob is held in a buffer; the packet takes over one reference to it.
+	 * @param type a packet type with data
+	 * @param data the data blob, from its reader index to its writer index
+	 * @param args its string arguments
+	 * @return the packet
+	 */
+	public static Packet responseWithData(PacketType type, ByteBuf data, String... args) {
+		if (args.length != type.argc() || !type.hasData()) {
+			data.release();
+			throw new IllegalArgumentException("args: " + args.length + " for " + type + " (expected: " + type.argc()
+					+ " and a type with data)");
+		}
+		return new Packet(Magic.RES, type, args, data);
+	}
+
+	/**
+	 * Creates a response packet that carries the same data blob as another packet, without copying it: an array
+	 * is shared, a buffer gets one more reference, which the new packet owns.
+	 * @param type a packet type with data
+	 * @param source the packet whose data is passed on
+	 * @param args the new packet's string arguments
+	 * @return the packet
+	 */
+	public static Packet responseWithDataOf(PacketType type, Packet source, String... args) {
+		ByteBuf buffer = source.dataBuffer;
+		return (buffer != null) ? responseWithData(type, buffer.retain(), args)
+				: responseWithData(type, source.data, args);
+	}
+
 	static Packet decoded(Magic magic, PacketType type, String[] args, byte[] data) {
+		return new Packet(magic, type, (args.length == 0) ? NO_ARGS : args, data);
+	}
+
+	static Packet decoded(Magic magic, PacketType type, String[] args, ByteBuf data) {
 		return new Packet(magic, type, (args.length == 0) ? NO_ARGS : args, data);
 	}
 
@@ -140,11 +197,31 @@ public final class Packet {
 	}
 
 	/**
-	 * The data blob, shared with this packet: do not modify it.
+	 * The data blob, shared with this packet: do not modify it. If the packet holds its data in a buffer, this is
+	 * a copy of the buffer's bytes, made on every call; use {@link #dataBuffer()} to avoid it.
 	 * @return the data, empty for types without data
 	 */
 	public byte[] data() {
-		return this.data;
+		ByteBuf buffer = this.dataBuffer;
+		return (buffer != null) ? ByteBufUtil.getBytes(buffer) : this.data;
+	}
+
+	/**
+	 * The data blob if this packet holds it in a buffer. The buffer stays owned by the packet: do not change its
+	 * indexes; {@link ByteBuf#retainedDuplicate()} gives an independent view.
+	 * @return the buffer, or {@code null} if the data is an array ({@link #data()})
+	 */
+	public @Nullable ByteBuf dataBuffer() {
+		return this.dataBuffer;
+	}
+
+	/**
+	 * The size of the data blob, without copying a buffer.
+	 * @return the number of data bytes
+	 */
+	public int dataLength() {
+		ByteBuf buffer = this.dataBuffer;
+		return (buffer != null) ? buffer.readableBytes() : this.data.length;
 	}
 
 	/**
@@ -152,7 +229,7 @@ public final class Packet {
 	 * @return the number of bytes after the 12-byte header
 	 */
 	public long payloadSize() {
-		long size = this.data.length;
+		long size = dataLength();
 		for (String arg : this.args) {
 			size += arg.length();
 		}
@@ -185,7 +262,7 @@ public final class Packet {
 			sb.append(" '").append((arg.length() > 64) ? arg.substring(0, 64) + "…" : arg).append('\'');
 		}
 		if (this.type.hasData()) {
-			sb.append(" data[").append(this.data.length).append(']');
+			sb.append(" data[").append(dataLength()).append(']');
 		}
 		return sb.toString();
 	}
@@ -199,12 +276,60 @@ public final class Packet {
 			return false;
 		}
 		return this.magic == that.magic && this.type == that.type && Arrays.equals(this.args, that.args)
-				&& Arrays.equals(this.data, that.data);
+				&& Arrays.equals(data(), that.data());
 	}
 
 	@Override
 	public int hashCode() {
-		return 31 * (31 * this.type.hashCode() + Arrays.hashCode(this.args)) + Arrays.hashCode(this.data);
+		return 31 * (31 * this.type.hashCode() + Arrays.hashCode(this.args)) + Arrays.hashCode(data());
+	}
+
+	@Override
+	public int refCnt() {
+		ByteBuf buffer = this.dataBuffer;
+		return (buffer != null) ? buffer.refCnt() : 1;
+	}
+
+	@Override
+	public Packet retain() {
+		if (this.dataBuffer != null) {
+			this.dataBuffer.retain();
+		}
+		return this;
+	}
+
+	@Override
+	public Packet retain(int increment) {
+		if (this.dataBuffer != null) {
+			this.dataBuffer.retain(increment);
+		}
+		return this;
+	}
+
+	@Override
+	public Packet touch() {
+		if (this.dataBuffer != null) {
+			this.dataBuffer.touch();
+		}
+		return this;
+	}
+
+	@Override
+	public Packet touch(Object hint) {
+		if (this.dataBuffer != null) {
+			this.dataBuffer.touch(hint);
+		}
+		return this;
+	}
+
+	@Override
+	public boolean release() {
+		return this.dataBuffer != null && this.dataBuffer.release();
+	}
+
+	@Override
+	public boolean release(int decrement) {
+		return this.dataBuffer != null && this.dataBuffer.release(decrement);
 	}
 
 }

@@ -11,7 +11,8 @@ import io.netty.util.UncheckedBooleanSupplier;
  * Sizes a connection's reads like Netty's adaptive allocator, except while a large packet is half received: then
  * a read asks for the rest of the packet (up to {@value #MAX_READ} bytes) at once, as gearmand does. A 1 MiB
  * payload so arrives in a few reads instead of sixteen 64 KiB ones, and the kernel's receive queue drains, and
- * the peer's window reopens, in one step. One instance per channel, since it follows that channel's decoder.
+ * the peer's window reopens, in one step. The rest of a large data blob the decoder keeps in a buffer is read
+ * straight into that buffer. One instance per channel, since it follows that channel's decoder.
  */
 public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAllocator {
 
@@ -45,7 +46,9 @@ public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAlloca
 
 		@Override
 		public ByteBuf allocate(ByteBufAllocator alloc) {
-			return alloc.ioBuffer(guess());
+			// the rest of a large data blob is read straight into the buffer it is kept in
+			ByteBuf inPlace = PayloadSizedRecvByteBufAllocator.this.decoder.dataReadBuffer();
+			return (inPlace != null) ? inPlace : alloc.ioBuffer(guess());
 		}
 
 		@Override

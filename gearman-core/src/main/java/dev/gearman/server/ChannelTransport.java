@@ -3,11 +3,13 @@ package dev.gearman.server;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gearman.server.engine.SessionTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +75,13 @@ final class ChannelTransport implements SessionTransport {
 			writeNow(messages);
 		}
 		else {
-			this.channel.eventLoop().execute(() -> writeNow(messages));
+			try {
+				this.channel.eventLoop().execute(() -> writeNow(messages));
+			}
+			catch (RejectedExecutionException ex) {
+				// the connection's event loop has stopped: the replies are lost, their buffers must not be
+				messages.forEach(ReferenceCountUtil::release);
+			}
 		}
 	}
 

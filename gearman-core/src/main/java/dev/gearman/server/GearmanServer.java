@@ -332,7 +332,8 @@ public final class GearmanServer implements AutoCloseable {
 			if (idleMillis > 0) {
 				channel.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
 			}
-			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true);
+			// large payloads stay in direct buffers from the read that completes them to the write that sends them on
+			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true, true);
 			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder));
 			channel.pipeline()
 				.addLast(decoder)

@@ -126,18 +126,29 @@ final class EngineState {
 			job.persisted = false;
 			this.store.remove(job.function.name, job.storeKey);
 		}
+		// a JOB_ASSIGN still being written holds its own reference
+		job.releaseData();
 	}
 
-	/** Sends a packet to every client attached to a job. */
+	/** Sends a packet to every client attached to a job; takes over the caller's reference to the packet. */
 	void forward(Job job, Packet packet) {
 		for (int i = 0; i < job.clients.size(); i++) {
-			send(job.clients.get(i), packet);
+			send(job.clients.get(i), packet.retain());
 		}
+		packet.release();
 	}
 
+	/** Queues a message for a session; takes over the caller's reference to a reference-counted message. */
 	void send(Session session, Object message) {
 		if (session.send(message)) {
 			this.dirty.add(session);
+		}
+	}
+
+	/** Drops the data buffers of every job still held, when the engine stops. */
+	void releaseAllData() {
+		for (Job job : this.jobs.values()) {
+			job.releaseData();
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +28,14 @@ final class Job {
 	 */
 	String storeKey;
 
+	/** The data blob as an array; empty when it is held in {@link #dataBuffer}. */
 	final byte[] data;
+
+	/**
+	 * The data blob when it arrived large and stays off the heap, so it reaches the worker without a copy. The job
+	 * owns one reference, dropped by {@link #releaseData()} when the job leaves the engine.
+	 */
+	@Nullable ByteBuf dataBuffer;
 
 	final Priority priority;
 
@@ -91,6 +99,15 @@ final class Job {
 			this.clients = new ArrayList<>(1);
 		}
 		this.clients.add(client);
+	}
+
+	/** Drops the job's reference to its data buffer, if it has one; safe to call more than once. */
+	void releaseData() {
+		ByteBuf buffer = this.dataBuffer;
+		if (buffer != null) {
+			this.dataBuffer = null;
+			buffer.release();
+		}
 	}
 
 	long dueMillis() {

@@ -178,14 +178,19 @@ final class JobDispatcher {
 
 	private static Packet assignment(Job job, PacketType request) {
 		if (request == PacketType.GRAB_JOB) {
-			return Packet.responseWithData(PacketType.JOB_ASSIGN, job.data, job.handle, job.function.name);
+			return withJobData(PacketType.JOB_ASSIGN, job, job.handle, job.function.name);
 		}
 		if (request == PacketType.GRAB_JOB_ALL && job.reducer != null) {
-			return Packet.responseWithData(PacketType.JOB_ASSIGN_ALL, job.data, job.handle, job.function.name,
-					job.unique, job.reducer);
+			return withJobData(PacketType.JOB_ASSIGN_ALL, job, job.handle, job.function.name, job.unique,
+					job.reducer);
 		}
-		return Packet.responseWithData(PacketType.JOB_ASSIGN_UNIQ, job.data, job.handle, job.function.name,
-				job.unique);
+		return withJobData(PacketType.JOB_ASSIGN_UNIQ, job, job.handle, job.function.name, job.unique);
+	}
+
+	/** The packet gets a reference of its own: the job may finish, and drop its own, before the write is done. */
+	private static Packet withJobData(PacketType type, Job job, String... args) {
+		return (job.dataBuffer != null) ? Packet.responseWithData(type, job.dataBuffer.retain(), args)
+				: Packet.responseWithData(type, job.data, args);
 	}
 
 	private void timedOut(Job job, Session worker) {

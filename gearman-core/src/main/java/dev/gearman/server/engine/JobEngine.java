@@ -3,6 +3,7 @@ package dev.gearman.server.engine;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -12,6 +13,7 @@ import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,16 +112,24 @@ public final class JobEngine implements AutoCloseable {
 	 * @param message a {@link Packet} or an {@link AdminRequest}
 	 */
 	public void receive(Session session, Object message) {
-		this.loop.execute(() -> {
-			try {
-				if (!session.closed) {
-					handle(session, message);
+		try {
+			this.loop.execute(() -> {
+				try {
+					if (!session.closed) {
+						handle(session, message);
+					}
 				}
-			}
-			finally {
-				session.commandDone();
-			}
-		});
+				finally {
+					// whatever the command keeps (a job's data buffer) it has retained for itself
+					ReferenceCountUtil.release(message);
+					session.commandDone();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			ReferenceCountUtil.release(message);
+			throw ex;
+		}
 	}
 
 	/**
@@ -248,7 +258,7 @@ public final class JobEngine implements AutoCloseable {
 			case RESET_ABILITIES -> this.dispatcher.resetAbilities(session);
 			case GET_STATUS -> getStatus(session, packet.arg(0));
 			case GET_STATUS_UNIQUE -> getStatusUnique(session, packet.arg(0));
-			case ECHO_REQ -> this.state.send(session, Packet.responseWithData(PacketType.ECHO_RES, packet.data()));
+			case ECHO_REQ -> this.state.send(session, Packet.responseWithDataOf(PacketType.ECHO_RES, packet));
 			case OPTION_REQ -> option(session, packet.arg(0));
 			case SET_CLIENT_ID -> session.clientId = clientId(packet.arg(0));
 			default -> this.state.send(session, Packet.error("INVALID_COMMAND", "Command not expected"));
@@ -322,6 +332,7 @@ public final class JobEngine implements AutoCloseable {
 			}
 		}
 		session.attached.clear();
+		session.discardOutbox();
 		this.dispatcher.resetAbilities(session);
 		logger.debug("{} disconnected", session);
 	}
@@ -343,6 +354,16 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		try {
+			// queued jobs' data buffers go back to their pool rather than to the garbage collector
+			call((state) -> {
+				state.releaseAllData();
+				return null;
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// the loop has stopped already: the buffers are left to the garbage collector
+		}
 		if (!this.loop.shutdown(5000)) {
 			logger.warn("Engine thread did not stop within 5 s");
 		}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,9 +63,13 @@ public final class Session {
 		return this.transport.remoteHost();
 	}
 
-	/** Queues a reply; returns {@code true} if the session needs a flush at the end of the batch. */
+	/**
+	 * Queues a reply, taking over the caller's reference to a reference-counted one; returns {@code true} if the
+	 * session needs a flush at the end of the batch.
+	 */
 	boolean send(Object message) {
 		if (this.closed) {
+			ReferenceCountUtil.release(message);
 			return false;
 		}
 		this.outbox.add(message);
@@ -88,7 +93,11 @@ public final class Session {
 	/** Writes every reply up to the first one that is still pending. */
 	void flush() {
 		this.dirty = false;
-		if (this.closed || this.outbox.isEmpty()) {
+		if (this.closed) {
+			discardOutbox();
+			return;
+		}
+		if (this.outbox.isEmpty()) {
 			return;
 		}
 		List<Object> ready = new ArrayList<>(Math.min(this.outbox.size(), 64));
@@ -107,6 +116,14 @@ public final class Session {
 		}
 		if (!ready.isEmpty()) {
 			this.transport.write(ready);
+		}
+	}
+
+	/** Drops replies that will never be written, releasing the buffers they hold. */
+	void discardOutbox() {
+		Object head;
+		while ((head = this.outbox.poll()) != null) {
+			ReferenceCountUtil.release((head instanceof Reply reply) ? reply.message : head);
 		}
 	}
 

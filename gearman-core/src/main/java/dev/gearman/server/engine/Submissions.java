@@ -24,6 +24,8 @@ final class Submissions {
 	/** Prefix of the store keys generated for background jobs submitted without a unique id. */
 	static final String GENERATED_KEY_PREFIX = "~gearman-";
 
+	private static final byte[] NO_DATA = new byte[0];
+
 	private final EngineState state;
 
 	private final JobDispatcher dispatcher;
@@ -70,7 +72,11 @@ final class Submissions {
 			return;
 		}
 		FunctionQueue function = this.state.function(packet.arg(0));
-		Job existing = function.findCoalescable(unique, packet.data());
+		// a large payload stays in its buffer, unless it must be an array: for the store, or as a coalescing key
+		boolean keepBuffer = packet.dataBuffer() != null && !(background && this.state.store.isDurable())
+				&& !DataKey.UNIQUE_BY_DATA.equals(unique);
+		byte[] data = keepBuffer ? NO_DATA : packet.data();
+		Job existing = function.findCoalescable(unique, data);
 		if (existing != null) {
 			coalesce(client, existing, background);
 			return;
@@ -79,8 +85,12 @@ final class Submissions {
 			this.state.send(client, Packet.error("QUEUE_ERROR", "Job queue is full"));
 			return;
 		}
-		Job job = new Job(this.state.newSequence(), this.state.newHandle(), function, unique, packet.data(), priority,
+		Job job = new Job(this.state.newSequence(), this.state.newHandle(), function, unique, data, priority,
 				background, whenToRun, reducer);
+		if (keepBuffer) {
+			// the engine releases the packet when this command is done; the job keeps the data until it ends
+			job.dataBuffer = packet.dataBuffer().retain();
+		}
 		create(job, background ? null : client);
 		if (background && this.state.store.isDurable()) {
 			store(job, client.reserve());

@@ -32,9 +32,9 @@ final class WorkResults {
 						job.denominator));
 			}
 			case WORK_DATA, WORK_WARNING, WORK_COMPLETE ->
-				this.state.forward(job, Packet.responseWithData(packet.type(), packet.data(), job.handle));
+				this.state.forward(job, Packet.responseWithDataOf(packet.type(), packet, job.handle));
 			case WORK_FAIL -> this.state.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
-			case WORK_EXCEPTION -> forwardException(job, packet.data());
+			case WORK_EXCEPTION -> forwardException(job, packet);
 			default -> throw new IllegalArgumentException("not a work result: " + packet.type());
 		}
 		PacketType type = packet.type();
@@ -52,15 +52,16 @@ final class WorkResults {
 	 * Clients that asked for the "exceptions" option get WORK_EXCEPTION; the others get a WORK_FAIL that carries
 	 * exactly the handle (gearmand appends a NUL to it).
 	 */
-	private void forwardException(Job job, byte[] data) {
+	private void forwardException(Job job, Packet packet) {
 		Packet exception = null;
 		Packet fail = null;
 		for (Session client : job.clients) {
 			if (client.exceptions) {
 				if (exception == null) {
-					exception = Packet.responseWithData(PacketType.WORK_EXCEPTION, data, job.handle);
+					exception = Packet.responseWithDataOf(PacketType.WORK_EXCEPTION, packet, job.handle);
 				}
-				this.state.send(client, exception);
+				// each send hands over one reference; the packet's own is dropped below
+				this.state.send(client, exception.retain());
 			}
 			else {
 				if (fail == null) {
@@ -68,6 +69,9 @@ final class WorkResults {
 				}
 				this.state.send(client, fail);
 			}
+		}
+		if (exception != null) {
+			exception.release();
 		}
 	}
 

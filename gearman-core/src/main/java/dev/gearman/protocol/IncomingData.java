@@ -1,0 +1,125 @@
+package dev.gearman.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The data blob of a large packet while it is being received, in a buffer of exactly its size. Once the packet's
+ * string arguments are in, the rest of the payload needs no parsing: the channel can read it straight into place
+ * ({@link #readBuffer()}, offered by {@link PayloadSizedRecvByteBufAllocator}), and what arrives by other means is
+ * copied in. Either way no read buffers pile up, and none has to be merged or copied out again.
+ */
+final class IncomingData {
+
+	/** How far into a payload its string arguments are looked for; beyond, the packet is decoded as a whole. */
+	static final int MAX_ARGS_SCAN = 8 * 1024;
+
+	private final Magic magic;
+
+	private final PacketType type;
+
+	private final String[] args;
+
+	private final ByteBuf buffer;
+
+	/** The last view of the free part of {@link #buffer} handed to the channel to read into. */
+	private @Nullable ByteBuf readBuffer;
+
+	/** Where in {@link #buffer} that view starts. */
+	private int readBufferOffset;
+
+	private IncomingData(Magic magic, PacketType type, String[] args, ByteBuf buffer) {
+		this.magic = magic;
+		this.type = type;
+		this.args = args;
+		this.buffer = buffer;
+	}
+
+	/**
+	 * Starts receiving a packet's data blob, if its string arguments are complete in {@code in} and the blob is at
+	 * least {@code minData} bytes; then everything readable in {@code in} is consumed. The payload must not be
+	 * complete in {@code in} yet.
+	 * @return the blob being received, or {@code null} to decode the packet as a whole
+	 */
+	static @Nullable IncomingData start(ByteBufAllocator alloc, ByteBuf in, Magic magic, PacketType type,
+			int payloadSize, int minData) {
+		int start = in.readerIndex();
+		int scanEnd = start + Math.min(in.readableBytes(), MAX_ARGS_SCAN);
+		String[] args = new String[type.argc()];
+		int pos = start;
+		for (int i = 0; i < args.length; i++) {
+			int nul = in.indexOf(pos, scanEnd, (byte) 0);
+			if (nul < 0) {
+				return null;
+			}
+			args[i] = in.toString(pos, nul - pos, StandardCharsets.ISO_8859_1);
+			pos = nul + 1;
+		}
+		int dataLength = payloadSize - (pos - start);
+		if (dataLength < minData) {
+			return null;
+		}
+		ByteBuf buffer = alloc.directBuffer(dataLength, dataLength);
+		int available = in.writerIndex() - pos;
+		// component by component if the cumulation is a composite, without merging it first
+		in.getBytes(pos, buffer, 0, available);
+		buffer.writerIndex(available);
+		in.skipBytes(in.readableBytes());
+		return new IncomingData(magic, type, args, buffer);
+	}
+
+	int missing() {
+		return this.buffer.writableBytes();
+	}
+
+	boolean isComplete() {
+		return !this.buffer.isWritable();
+	}
+
+	/** Copies as much of {@code in} as the blob still misses. */
+	void append(ByteBuf in) {
+		in.readBytes(this.buffer, Math.min(missing(), in.readableBytes()));
+	}
+
+	/**
+	 * A buffer for the channel to read the rest of the blob into: a view of the blob's free part, so the bytes
+	 * land in place. It holds a reference of its own and comes back through the pipeline as a read message.
+	 */
+	ByteBuf readBuffer() {
+		ByteBuf view = this.buffer.retainedSlice(this.buffer.writerIndex(), missing());
+		view.writerIndex(0);
+		this.readBuffer = view;
+		this.readBufferOffset = this.buffer.writerIndex();
+		return view;
+	}
+
+	boolean isReadBuffer(Object message) {
+		return message == this.readBuffer;
+	}
+
+	/** Takes back a {@link #readBuffer()} the channel has read into; the bytes it holds are part of the blob. */
+	void read(ByteBuf view) {
+		this.readBuffer = null;
+		int read = view.readableBytes();
+		view.release();
+		if (this.readBufferOffset != this.buffer.writerIndex()) {
+			// bytes arrived by another way between the allocation and the read: these would land out of order
+			throw new GearmanCodecException("data read out of order");
+		}
+		this.buffer.writerIndex(this.readBufferOffset + read);
+	}
+
+	/** The complete packet, which takes over the blob's buffer. */
+	Packet toPacket() {
+		return Packet.decoded(this.magic, this.type, this.args, this.buffer);
+	}
+
+	/** Drops the blob of a packet that will never be complete. */
+	void release() {
+		this.buffer.release();
+	}
+
+}
