@@ -6,7 +6,7 @@
 # usage: benchmarks/run.sh
 # env:   ROUNDS=3             interleaved rounds of the throughput scenarios
 #        SCENARIOS=throughput,memory,connections,durable
-#        DURABLE_RUNS=3       interleaved rounds of the durable scenario (benchmarks/durable.sh)
+#        DURABLE_RUNS=1       interleaved rounds of the durable scenario (benchmarks/durable.sh; about 3 min each)
 #        QUEUED_JOBS=1000000  jobs held in the memory scenario (100 bytes each)
 #        DRAIN_SECONDS=20     how long the memory scenario drains (and probes) before it stops
 #        IDLE_CONNS=10000     idle connections in the connections scenario
@@ -19,7 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_TOOL=${BENCH_TOOL:-$ROOT/../shared/tools/bench}
 ROUNDS=${ROUNDS:-5}
-DURABLE_RUNS=${DURABLE_RUNS:-3}
+DURABLE_RUNS=${DURABLE_RUNS:-1}
 SCENARIOS=${SCENARIOS:-throughput,memory,connections,durable}
 QUEUED_JOBS=${QUEUED_JOBS:-1000000}
 DRAIN_SECONDS=${DRAIN_SECONDS:-20}

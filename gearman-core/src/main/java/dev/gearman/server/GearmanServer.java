@@ -228,8 +228,9 @@ public final class GearmanServer implements AutoCloseable {
 		// a close issued from here queues behind the writes the engine already handed to each channel's event
 		// loop, so the last results reach their clients; shutting the loops down directly would drop them
 		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-		shutdownGroups();
+		// the engine first, while its event loop still runs: queued jobs hand their data buffers back to the pool
 		this.engine.close();
+		shutdownGroups();
 		this.state = State.STOPPED;
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
 		if (unfinished > 0) {
