@@ -5,16 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.engine.JobEngine;
-import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.MemoryJobStore;
-import dev.gearman.server.store.StoredJob;
+import dev.gearman.server.store.RecordingJobStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -166,9 +164,8 @@ class LargePayloadPipelineTests {
 
 	@Test
 	void backgroundJobForADurableStoreShouldBeStoredAsAnArrayAndItsBufferReleasedAtOnce() {
-		List<StoredJob> stored = new CopyOnWriteArrayList<>();
-		JobEngine durable = new JobEngine(new GearmanServerSettings(), new AcknowledgingStore(stored),
-				this.engineLoop);
+		RecordingJobStore store = new RecordingJobStore();
+		JobEngine durable = new JobEngine(new GearmanServerSettings(), store, this.engineLoop);
 		try {
 			EmbeddedChannel client = connect(durable);
 			EmbeddedChannel worker = connect(durable);
@@ -176,7 +173,7 @@ class LargePayloadPipelineTests {
 			send(client, Packet.requestWithData(PacketType.SUBMIT_JOB_BG, request, "echo", "u-1"));
 			settle();
 			single(replies(client), PacketType.JOB_CREATED);
-			assertThat(stored).singleElement().satisfies((job) -> assertThat(job.data()).isEqualTo(request));
+			assertThat(store.added).singleElement().satisfies((job) -> assertThat(job.data()).isEqualTo(request));
 			assertThat(this.decoded.get(0).refCnt()).as("the store needs an array: the buffer is not kept").isZero();
 			send(worker, Packet.request(PacketType.CAN_DO, "echo"), Packet.request(PacketType.GRAB_JOB));
 			assertThat(Arrays.equals(single(replies(worker), PacketType.JOB_ASSIGN).data(), request)).isTrue();
@@ -273,34 +270,6 @@ class LargePayloadPipelineTests {
 			data[i] = (byte) (i * 31 + (i >>> 11) + seed);
 		}
 		return data;
-	}
-
-	/** A durable store that acknowledges every job at once and keeps what it was given. */
-	private record AcknowledgingStore(List<StoredJob> stored) implements JobStore {
-
-		@Override
-		public boolean isDurable() {
-			return true;
-		}
-
-		@Override
-		public void add(StoredJob job, Consumer<Throwable> callback) {
-			this.stored.add(job);
-			callback.accept(null);
-		}
-
-		@Override
-		public void remove(String function, String unique) {
-		}
-
-		@Override
-		public void replay(Consumer<StoredJob> sink) {
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 	/** Notes the data buffer of every decoded packet, to check its reference count later. */

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.RecordingJobStore;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
 import dev.gearman.spring.health.GearmanServerHealthIndicator;
@@ -111,18 +112,13 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 	}
 
 	/** A durable store whose availability the test switches, and whose replay waits for the test. */
-	static final class ToggleStore implements JobStore {
+	static final class ToggleStore extends RecordingJobStore {
 
 		volatile boolean available = true;
 
 		final CountDownLatch replayStarted = new CountDownLatch(1);
 
 		final CountDownLatch replayMayFinish = new CountDownLatch(1);
-
-		@Override
-		public boolean isDurable() {
-			return true;
-		}
 
 		@Override
 		public boolean isAvailable() {
@@ -132,15 +128,6 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 		@Override
 		public String lastFailure() {
 			return this.available ? null : "connection refused";
-		}
-
-		@Override
-		public void add(StoredJob job, Consumer<Throwable> callback) {
-			callback.accept(null);
-		}
-
-		@Override
-		public void remove(String function, String unique) {
 		}
 
 		@Override

@@ -8,6 +8,7 @@ import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.JobStoreListener;
+import dev.gearman.server.store.RecordingJobStore;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
 import dev.gearman.spring.metrics.FunctionTags;
@@ -169,27 +170,14 @@ class GearmanServerMetricsAutoConfigurationTests {
 	}
 
 	/** A durable store that "commits" each add as a batch of one taking 3 ms, and reports it. */
-	static final class BatchingStore implements JobStore {
+	static final class BatchingStore extends RecordingJobStore {
 
 		volatile JobStoreListener listener = JobStoreListener.NONE;
 
 		@Override
-		public boolean isDurable() {
-			return true;
-		}
-
-		@Override
 		public void add(StoredJob job, Consumer<Throwable> callback) {
 			this.listener.batchCommitted(JobStoreListener.Operation.INSERT, 1, 3_000_000L);
-			callback.accept(null);
-		}
-
-		@Override
-		public void remove(String function, String unique) {
-		}
-
-		@Override
-		public void replay(Consumer<StoredJob> sink) {
+			super.add(job, callback);
 		}
 
 		@Override

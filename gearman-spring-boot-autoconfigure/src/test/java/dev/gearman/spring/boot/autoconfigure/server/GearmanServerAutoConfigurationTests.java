@@ -1,14 +1,10 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
-
 import dev.gearman.client.JobHandle;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.RecordingJobStore;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.boot.autoconfigure.GearmanAutoConfiguration;
 import dev.gearman.spring.core.GearmanTemplate;
@@ -95,36 +91,6 @@ class GearmanServerAutoConfigurationTests {
 		@Bean
 		RecordingJobStore recordingJobStore() {
 			return new RecordingJobStore();
-		}
-
-	}
-
-	/** A durable-looking store that records what the engine gives it. */
-	static class RecordingJobStore implements JobStore {
-
-		final List<StoredJob> added = new CopyOnWriteArrayList<>();
-
-		@Override
-		public boolean isDurable() {
-			return true;
-		}
-
-		@Override
-		public void add(StoredJob job, Consumer<Throwable> callback) {
-			this.added.add(job);
-			callback.accept(null);
-		}
-
-		@Override
-		public void remove(String function, String unique) {
-		}
-
-		@Override
-		public void replay(Consumer<StoredJob> sink) {
-		}
-
-		@Override
-		public void close() {
 		}
 
 	}
