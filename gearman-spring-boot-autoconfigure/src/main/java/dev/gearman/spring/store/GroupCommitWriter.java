@@ -138,10 +138,15 @@ final class GroupCommitWriter {
 		this.queue.add(delete);
 	}
 
-	/** Stops taking writes, commits what is queued (bounded by the timeout) and stops the threads. */
-	void close() {
+	/** Stops taking writes and wakes the writer to commit what is queued; {@link #close()} waits for it. */
+	void stopTaking() {
 		this.running = false;
 		this.queue.add(StoreOperation.Wake.INSTANCE);
+	}
+
+	/** Stops taking writes, commits what is queued (bounded by the timeout) and stops the threads. */
+	void close() {
+		stopTaking();
 		try {
 			this.writer.join(2 * this.settings.getTimeout().toMillis() + 1000);
 		}

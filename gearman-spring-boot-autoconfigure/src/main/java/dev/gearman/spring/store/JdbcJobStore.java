@@ -1,6 +1,7 @@
 package dev.gearman.spring.store;
 
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
@@ -109,15 +110,11 @@ public final class JdbcJobStore implements JobStore {
 	}
 
 	/**
-	 * Inserts waiting for the writer.
+	 * Inserts waiting for the writers.
 	 * @return the number of queued inserts
 	 */
 	public int queuedInserts() {
-		long total = 0;
-		for (GroupCommitWriter writer : this.writers) {
-			total += writer.queuedInserts();
-		}
-		return (int) total;
+		return (int) sum(GroupCommitWriter::queuedInserts);
 	}
 
 	/**
@@ -125,11 +122,7 @@ public final class JdbcJobStore implements JobStore {
 	 * @return the number of batches
 	 */
 	public long committedBatches() {
-		long total = 0;
-		for (GroupCommitWriter writer : this.writers) {
-			total += writer.committedBatches();
-		}
-		return total;
+		return sum(GroupCommitWriter::committedBatches);
 	}
 
 	/**
@@ -137,32 +130,28 @@ public final class JdbcJobStore implements JobStore {
 	 * @return the number of jobs
 	 */
 	public long committedInserts() {
+		return sum(GroupCommitWriter::committedInserts);
+	}
+
+	private long sum(ToLongFunction<GroupCommitWriter> figure) {
 		long total = 0;
 		for (GroupCommitWriter writer : this.writers) {
-			total += writer.committedInserts();
+			total += figure.applyAsLong(writer);
 		}
 		return total;
 	}
 
 	/**
-	 * Commits what is queued (within the timeout) and stops the writer. Jobs stay in the table.
+	 * Commits what is queued (within the timeout) and stops the writers. Jobs stay in the table.
 	 */
 	@Override
 	public void close() {
-		// in parallel: each writer may take up to its timeout to commit what it holds
-		Thread[] closers = new Thread[this.writers.length];
-		for (int i = 0; i < closers.length; i++) {
-			closers[i] = new Thread(this.writers[i]::close, "gearman-store-close-" + (i + 1));
-			closers[i].start();
+		// all writers first, so that they commit what they hold at the same time, then wait for each
+		for (GroupCommitWriter writer : this.writers) {
+			writer.stopTaking();
 		}
-		for (Thread closer : closers) {
-			try {
-				closer.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
+		for (GroupCommitWriter writer : this.writers) {
+			writer.close();
 		}
 	}
 
