@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
@@ -160,6 +161,10 @@ public final class GearmanServer implements AutoCloseable {
 		logger.info("Gearman job server listening on {}:{} ({} transport, handle prefix {}, {} stored jobs replayed)"
 				+ " in {} ms", address.getHostString(), this.boundPort, epoll ? "epoll" : "nio",
 				this.settings.getHandlePrefix(), replayed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+		if (this.settings.getMaxPacketSize() > GearmanConstants.MAX_HEAP_PACKET_SIZE) {
+			logger.warn("Max packet size {} is more than one Java array or buffer holds; packets announcing more than"
+					+ " {} bytes are refused", this.settings.getMaxPacketSize(), GearmanConstants.MAX_HEAP_PACKET_SIZE);
+		}
 	}
 
 	/**

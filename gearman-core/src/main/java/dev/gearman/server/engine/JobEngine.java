@@ -256,8 +256,8 @@ public final class JobEngine implements AutoCloseable {
 			case CAN_DO_TIMEOUT -> canDoTimeout(session, packet);
 			case CANT_DO -> this.dispatcher.cantDo(session, packet.arg(0));
 			case RESET_ABILITIES -> this.dispatcher.resetAbilities(session);
-			case GET_STATUS -> getStatus(session, packet.arg(0));
-			case GET_STATUS_UNIQUE -> getStatusUnique(session, packet.arg(0));
+			case GET_STATUS -> getStatus(session, beforeNul(packet.arg(0)));
+			case GET_STATUS_UNIQUE -> getStatusUnique(session, beforeNul(packet.arg(0)));
 			case ECHO_REQ -> this.state.send(session, Packet.responseWithDataOf(PacketType.ECHO_RES, packet));
 			case OPTION_REQ -> option(session, packet.arg(0));
 			case SET_CLIENT_ID -> session.clientId = clientId(packet.arg(0));
@@ -297,6 +297,15 @@ public final class JobEngine implements AutoCloseable {
 			}
 		}
 		this.state.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "0", "0", "0", "0", "0");
+	}
+
+	/**
+	 * The argument up to its first NUL. The reply echoes it as a NUL-terminated field, so a NUL inside would
+	 * shift every field after it; gearmand reads the argument as a C string, which has the same effect.
+	 */
+	private static String beforeNul(String arg) {
+		int nul = arg.indexOf('\0');
+		return (nul < 0) ? arg : arg.substring(0, nul);
 	}
 
 	private static String running(Job job) {

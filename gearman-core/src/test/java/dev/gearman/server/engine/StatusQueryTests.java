@@ -18,6 +18,16 @@ class StatusQueryTests extends EngineTestSupport {
 	}
 
 	@Test
+	void aNulInsideTheQueriedHandleOrUniqueShouldEndItSoTheReplyFieldsStayInPlace() {
+		TestPeer client = peer();
+		String handle = submitBg(client, "f", "u1", "data");
+		client.send(PacketType.GET_STATUS, handle + "\0trailing");
+		client.expect(PacketType.STATUS_RES, handle, "1", "0", "0", "0");
+		client.send(PacketType.GET_STATUS_UNIQUE, "u1\0x\0y");
+		client.expect(PacketType.STATUS_RES_UNIQUE, "u1", "1", "0", "0", "0", "0");
+	}
+
+	@Test
 	void getStatusOfAQueuedJobShouldShowItKnownButNotRunning() {
 		TestPeer client = peer();
 		String handle = submitBg(client, "f", "", "data");

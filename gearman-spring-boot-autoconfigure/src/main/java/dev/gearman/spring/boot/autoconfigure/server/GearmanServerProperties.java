@@ -46,7 +46,8 @@ public class GearmanServerProperties {
 
 	/**
 	 * Largest accepted packet payload; larger packets are refused with an ERROR and the connection is closed.
-	 * At most 4 GiB - 1.
+	 * At most 4 GiB - 1; payloads over 2 GiB - 65 bytes, the most one Java buffer holds, are refused whatever
+	 * the setting.
 	 */
 	private DataSize maxPacketSize = DataSize.ofBytes(GearmanConstants.DEFAULT_MAX_PACKET_SIZE);
 

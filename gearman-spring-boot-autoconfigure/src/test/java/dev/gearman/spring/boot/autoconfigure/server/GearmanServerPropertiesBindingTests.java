@@ -2,12 +2,16 @@ package dev.gearman.spring.boot.autoconfigure.server;
 
 import java.time.Duration;
 
+import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerException;
 import dev.gearman.server.GearmanServerSettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * max packet size, max connections) reach the server's settings, and a taken port fails the context with a
  * message naming address and port.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class GearmanServerPropertiesBindingTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -67,11 +72,22 @@ class GearmanServerPropertiesBindingTests {
 	}
 
 	@Test
-	void maxPacketSizeOfFourGibibytesMinusOneShouldBeAccepted() {
+	void maxPacketSizeOfFourGibibytesMinusOneShouldBeAcceptedWithAWarningOfTheLimitThatApplies(
+			CapturedOutput output) {
 		this.runner.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0",
 				"gearman.server.max-packet-size=4294967295B")
 			.run((context) -> assertThat(context.getBean(GearmanServerProperties.class).toSettings()
 				.getMaxPacketSize()).isEqualTo(4294967295L));
+		assertThat(output).contains("Max packet size 4294967295 is more than one Java array or buffer holds; "
+				+ "packets announcing more than " + GearmanConstants.MAX_HEAP_PACKET_SIZE + " bytes are refused");
+	}
+
+	@Test
+	void maxPacketSizeWithinWhatOneBufferHoldsShouldNotWarn(CapturedOutput output) {
+		this.runner.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0",
+				"gearman.server.max-packet-size=1GB")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).doesNotContain("Max packet size");
 	}
 
 	@Test
