@@ -44,6 +44,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# one load-generator run per call: the generator reads RUNS too, and would repeat itself RUNS times
+bench() { RUNS=1 "$BENCH" "$@"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }
 wait_port() { # port pid log
@@ -90,10 +92,10 @@ PG_PORT=$(start_ours postgresql \
 
 # JIT warm-up of the JVM servers, not measured: H2's and the JDBC driver's code paths take a while to compile
 # (the enqueue rate still rose by half from the first to the fourth run of 50,000 jobs on a fresh server, and
-# the compiler was still busy after the sixth)
+# the compiler was still busy after the sixth): six runs per server
 echo "== warm-up from $(date -u +%T)"
 for port in "$MEM_PORT" "$H2_PORT" "$PG_PORT"; do
-  for _ in 1 2 3 4; do "$BENCH" 127.0.0.1 "$port" --jobs "$JOBS" --phases bg,bgq >/dev/null || true; done
+  for _ in 1 2 3 4 5 6; do bench 127.0.0.1 "$port" --jobs "$JOBS" --phases bg,bgq >/dev/null || true; done
 done
 
 declare -A FIG
@@ -103,7 +105,7 @@ measure() { # name port jobs
   # inside the next server's commits: on one shared disk, ext4's journal can make an fsync wait for it
   sync
   echo "   $1 from $(date -u +%T)"
-  local out; out=$("$BENCH" 127.0.0.1 "$2" --jobs "$3" --phases bg,bgq 2>&1) || true
+  local out; out=$(bench 127.0.0.1 "$2" --jobs "$3" --phases bg,bgq 2>&1) || true
   if ! grep -q '^result=ok' <<<"$out"; then
     {
       echo "benchmark against $1 failed (this round is left out of its medians):"; echo "$out" | grep -v '^[a-z_]*='
@@ -155,5 +157,5 @@ for key in bg_complete_jobs_per_s bgq_drain_jobs_per_s bgq_submit_jobs_per_s bg_
 done
 # a checkpoint (its writes, then a full page image in the WAL for every page touched first after it) slows the
 # commits around it: say when PostgreSQL ran them
-grep -E 'checkpoint (starting|complete)|automatic (vacuum|analyze)' "$WORK/pg/log" | cut -c1-160 | sed 's/^/# postgresql: /' || true
+grep -E 'checkpoint (starting|complete)|automatic (vacuum|analyze) of table "gearman\.' "$WORK/pg/log" | cut -c1-160 | sed 's/^/# postgresql: /' || true
 [ "$FAILURES" -eq 0 ] || { echo "$FAILURES runs failed; see above" >&2; exit 1; }

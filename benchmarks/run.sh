@@ -20,6 +20,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_TOOL=${BENCH_TOOL:-$ROOT/../shared/tools/bench}
 ROUNDS=${ROUNDS:-5}
 DURABLE_RUNS=${DURABLE_RUNS:-1}
+# the load generator repeats itself RUNS times; every round here is one run of it
+unset RUNS
 SCENARIOS=${SCENARIOS:-throughput,memory,connections,durable}
 QUEUED_JOBS=${QUEUED_JOBS:-1000000}
 DRAIN_SECONDS=${DRAIN_SECONDS:-20}
