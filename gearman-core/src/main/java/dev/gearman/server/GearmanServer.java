@@ -217,7 +217,7 @@ public final class GearmanServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stops gracefully: closes the port, stops handing out jobs, waits up to the settings' shutdown timeout for
+	 * Stops gracefully: stops handing out jobs, closes the port, waits up to the settings' shutdown timeout for
 	 * running jobs to finish and report, then closes every connection and stops the engine. Queued background
 	 * jobs stay in the store; a job still running at the timeout is, if stored, run again after a restart.
 	 */
@@ -227,9 +227,11 @@ public final class GearmanServer implements AutoCloseable {
 		}
 		long startNanos = System.nanoTime();
 		this.state = State.DRAINING;
-		this.serverChannel.close().syncUninterruptibly();
 		Duration timeout = this.settings.getShutdownTimeout();
-		int unfinished = timeout.isZero() ? 0 : drain(timeout);
+		// the engine stops handing out jobs before the port closes: a worker that saw the port close gets none
+		CompletableFuture<Void> drained = timeout.isZero() ? null : beginDrain();
+		this.serverChannel.close().syncUninterruptibly();
+		int unfinished = (drained != null) ? awaitDrained(drained, timeout) : 0;
 		// a close issued from here queues behind the writes the engine already handed to each channel's event
 		// loop, so the last results reach their clients; shutting the loops down directly would drop them
 		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -247,9 +249,23 @@ public final class GearmanServer implements AutoCloseable {
 		}
 	}
 
-	/** Waits for running jobs; returns how many still run at the timeout. */
-	private int drain(Duration timeout) {
+	/** Tells the engine to drain and waits until it has taken that in (a snapshot queues behind it). */
+	private CompletableFuture<Void> beginDrain() {
 		CompletableFuture<Void> drained = this.engine.drain();
+		try {
+			this.engine.snapshot().get(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.debug("The engine did not answer within 1 s while starting to drain", ex);
+		}
+		return drained;
+	}
+
+	/** Waits for running jobs; returns how many still run at the timeout. */
+	private int awaitDrained(CompletableFuture<Void> drained, Duration timeout) {
 		try {
 			drained.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
 			return 0;
