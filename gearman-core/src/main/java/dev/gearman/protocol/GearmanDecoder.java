@@ -270,19 +270,34 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		return true;
 	}
 
+	/**
+	 * Reads NUL-terminated arguments, none of them reaching past {@code end}.
+	 * @param pos where the first argument starts
+	 * @param args where the arguments go, from index 0
+	 * @param count how many to read
+	 * @return the position after the last NUL, or {@code -n} if argument {@code n} (1-based) has no NUL before
+	 * {@code end}
+	 */
+	static int readStringArgs(ByteBuf in, int pos, int end, String[] args, int count) {
+		for (int i = 0; i < count; i++) {
+			int nul = in.indexOf(pos, end, (byte) 0);
+			if (nul < 0) {
+				return -(i + 1);
+			}
+			args[i] = in.toString(pos, nul - pos, StandardCharsets.ISO_8859_1);
+			pos = nul + 1;
+		}
+		return pos;
+	}
+
 	private Packet decodePayload(ChannelHandlerContext ctx, ByteBuf in) {
 		int end = in.readerIndex() + this.payloadSize;
 		int stringArgs = this.type.hasData() ? this.type.argc() : Math.max(0, this.type.argc() - 1);
 		String[] args = new String[this.type.argc()];
-		int pos = in.readerIndex();
-		for (int i = 0; i < stringArgs; i++) {
-			int nul = in.indexOf(pos, end, (byte) 0);
-			if (nul < 0) {
-				throw fail(in, this.type + ": argument " + (i + 1) + " of " + this.type.argc()
-						+ " is not NUL-terminated within the " + this.payloadSize + "-byte payload");
-			}
-			args[i] = in.toString(pos, nul - pos, StandardCharsets.ISO_8859_1);
-			pos = nul + 1;
+		int pos = readStringArgs(in, in.readerIndex(), end, args, stringArgs);
+		if (pos < 0) {
+			throw fail(in, this.type + ": argument " + (-pos) + " of " + this.type.argc()
+					+ " is not NUL-terminated within the " + this.payloadSize + "-byte payload");
 		}
 		byte[] data = EMPTY;
 		if (this.type.hasData() && this.bufferLargeData && end - pos >= BUFFERED_DATA_MIN) {

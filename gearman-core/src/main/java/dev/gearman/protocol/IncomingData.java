@@ -1,7 +1,5 @@
 package dev.gearman.protocol;
 
-import java.nio.charset.StandardCharsets;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
@@ -49,14 +47,9 @@ final class IncomingData {
 		int start = in.readerIndex();
 		int scanEnd = start + Math.min(in.readableBytes(), MAX_ARGS_SCAN);
 		String[] args = new String[type.argc()];
-		int pos = start;
-		for (int i = 0; i < args.length; i++) {
-			int nul = in.indexOf(pos, scanEnd, (byte) 0);
-			if (nul < 0) {
-				return null;
-			}
-			args[i] = in.toString(pos, nul - pos, StandardCharsets.ISO_8859_1);
-			pos = nul + 1;
+		int pos = GearmanDecoder.readStringArgs(in, start, scanEnd, args, args.length);
+		if (pos < 0) {
+			return null;
 		}
 		int dataLength = payloadSize - (pos - start);
 		if (dataLength < minData) {

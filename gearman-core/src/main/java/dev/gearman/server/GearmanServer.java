@@ -249,11 +249,12 @@ public final class GearmanServer implements AutoCloseable {
 		}
 	}
 
-	/** Tells the engine to drain and waits until it has taken that in (a snapshot queues behind it). */
+	/** Tells the engine to drain and waits until it has taken that in. */
 	private CompletableFuture<Void> beginDrain() {
-		CompletableFuture<Void> drained = this.engine.drain();
+		CompletableFuture<Void> started = new CompletableFuture<>();
+		CompletableFuture<Void> drained = this.engine.drain(started);
 		try {
-			this.engine.snapshot().get(1, TimeUnit.SECONDS);
+			started.get(1, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

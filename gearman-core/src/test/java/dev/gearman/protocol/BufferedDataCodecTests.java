@@ -24,7 +24,7 @@ class BufferedDataCodecTests {
 
 	@Test
 	void largeBlobArrivingInPiecesShouldBeHeldInABufferAndReencodedByteForByte() {
-		EmbeddedChannel server = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, true, true));
+		EmbeddedChannel server = new EmbeddedChannel(bufferingDecoder());
 		byte[] data = payload(SIZE);
 		ByteBuf wire = Unpooled.buffer();
 		GearmanEncoder.write(Packet.requestWithData(PacketType.SUBMIT_JOB, data, "reverse", "u-1"), wire);
@@ -63,7 +63,7 @@ class BufferedDataCodecTests {
 		boolean addressable = probe.hasMemoryAddress();
 		probe.release();
 		assumeTrue(addressable, "direct buffers expose their address");
-		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
+		GearmanDecoder decoder = bufferingDecoder();
 		EmbeddedChannel server = new EmbeddedChannel(decoder);
 		RecvByteBufAllocator.Handle reads = new PayloadSizedRecvByteBufAllocator(decoder).newHandle();
 		reads.reset(server.config());
@@ -104,7 +104,7 @@ class BufferedDataCodecTests {
 
 	@Test
 	void hugeBlobShouldCollectAsItArrivesAndStillEndInABuffer() {
-		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
+		GearmanDecoder decoder = bufferingDecoder();
 		EmbeddedChannel server = new EmbeddedChannel(decoder);
 		byte[] data = payload(8 * PayloadSizedRecvByteBufAllocator.MAX_READ + 1);
 		ByteBuf wire = Unpooled.buffer();
@@ -135,7 +135,7 @@ class BufferedDataCodecTests {
 
 	@Test
 	void blobOfAConnectionThatDiesMidPacketShouldBeReleased() {
-		GearmanDecoder decoder = new GearmanDecoder(64L * 1024 * 1024, true, true);
+		GearmanDecoder decoder = bufferingDecoder();
 		EmbeddedChannel server = new EmbeddedChannel(decoder);
 		ByteBuf wire = Unpooled.buffer();
 		GearmanEncoder.write(Packet.requestWithData(PacketType.SUBMIT_JOB, payload(SIZE), "f", "u"), wire);
@@ -151,7 +151,7 @@ class BufferedDataCodecTests {
 
 	@Test
 	void argumentsArrivingInPiecesShouldStillEndInOneBufferedBlob() {
-		EmbeddedChannel server = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, true, true));
+		EmbeddedChannel server = new EmbeddedChannel(bufferingDecoder());
 		byte[] data = payload(SIZE);
 		ByteBuf wire = Unpooled.buffer();
 		GearmanEncoder.write(Packet.requestWithData(PacketType.SUBMIT_JOB, data, "f".repeat(300), "u-1"), wire);
@@ -179,7 +179,7 @@ class BufferedDataCodecTests {
 
 	@Test
 	void blobBelowTheThresholdShouldStayAnArray() {
-		EmbeddedChannel server = new EmbeddedChannel(new GearmanDecoder(64L * 1024 * 1024, true, true));
+		EmbeddedChannel server = new EmbeddedChannel(bufferingDecoder());
 		byte[] data = payload(GearmanDecoder.BUFFERED_DATA_MIN - 1);
 		ByteBuf wire = Unpooled.buffer();
 		GearmanEncoder.write(Packet.requestWithData(PacketType.ECHO_REQ, data), wire);
@@ -248,6 +248,11 @@ class BufferedDataCodecTests {
 			data[i] = (byte) (i * 31 + (i >>> 11));
 		}
 		return data;
+	}
+
+	/** The server's decoder: 64 MiB packets, admin text, large data blobs in buffers. */
+	private static GearmanDecoder bufferingDecoder() {
+		return new GearmanDecoder(64L * 1024 * 1024, true, true);
 	}
 
 }

@@ -199,9 +199,19 @@ public final class JobEngine implements AutoCloseable {
 	 * @return completes once no job runs any more and the store has answered every pending background submission
 	 */
 	public CompletableFuture<Void> drain() {
+		return drain(new CompletableFuture<>());
+	}
+
+	/**
+	 * Starts draining, as {@link #drain()}, and tells when the engine has taken that in.
+	 * @param started completed on the engine thread once no job is handed out any more
+	 * @return completes once no job runs any more and the store has answered every pending background submission
+	 */
+	public CompletableFuture<Void> drain(CompletableFuture<Void> started) {
 		CompletableFuture<Void> drained = new CompletableFuture<>();
 		this.loop.execute(() -> {
 			this.state.draining = true;
+			started.complete(null);
 			if (this.state.drained == null) {
 				this.state.drained = drained;
 			}

@@ -62,6 +62,44 @@ public final class RawConnection implements AutoCloseable {
 	}
 
 	/**
+	 * Whether a server accepts connections on the port now.
+	 * @param host the host
+	 * @param port the port
+	 * @return {@code true} if a connection could be opened (it is closed again at once)
+	 */
+	public static boolean accepts(String host, int port) {
+		try (RawConnection probe = open(host, port)) {
+			return true;
+		}
+		catch (UncheckedIOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Waits, up to {@link #READ_TIMEOUT}, until a server stops accepting connections on the port, e.g. while it
+	 * stops.
+	 * @param host the host
+	 * @param port the port
+	 * @throws AssertionError if the port is still open after that time
+	 */
+	public static void awaitRefused(String host, int port) {
+		long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+		while (accepts(host, port)) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("the port was still open " + READ_TIMEOUT + " after the stop began");
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError("interrupted while waiting for the port to close", ex);
+			}
+		}
+	}
+
+	/**
 	 * Connects as a worker: SET_CLIENT_ID (if given), CAN_DO for each function, then an ECHO round trip so that
 	 * the registration is known to have been processed.
 	 */

@@ -1,6 +1,5 @@
 package dev.gearman.server.interop;
 
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -59,10 +58,12 @@ class ServerDrainOrderTests {
 			assertThat(engineHeld.await(5, TimeUnit.SECONDS)).isTrue();
 			CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
 			Thread.sleep(300);
-			assertThat(accepts(port)).as("port open while the engine has not taken the drain in").isTrue();
+			assertThat(RawConnection.accepts(Peers.HOST, port))
+				.as("port open while the engine has not taken the drain in")
+				.isTrue();
 			engineMayGoOn.countDown();
 			client.expect(PacketType.JOB_CREATED);
-			awaitRefused(port);
+			RawConnection.awaitRefused(Peers.HOST, port);
 			worker.send(PacketType.GRAB_JOB);
 			worker.expect(PacketType.NO_JOB);
 			worker.sendData(PacketType.WORK_COMPLETE, "result", handle);
@@ -72,23 +73,6 @@ class ServerDrainOrderTests {
 		finally {
 			engineMayGoOn.countDown();
 			server.stop();
-		}
-	}
-
-	private static boolean accepts(int port) {
-		try (RawConnection probe = RawConnection.open(Peers.HOST, port)) {
-			return true;
-		}
-		catch (UncheckedIOException ex) {
-			return false;
-		}
-	}
-
-	private static void awaitRefused(int port) throws InterruptedException {
-		long deadline = System.nanoTime() + RawConnection.READ_TIMEOUT.toNanos();
-		while (accepts(port)) {
-			assertThat(System.nanoTime()).as("port still open").isLessThan(deadline);
-			Thread.sleep(20);
 		}
 	}
 

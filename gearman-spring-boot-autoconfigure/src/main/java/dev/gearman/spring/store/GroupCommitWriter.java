@@ -173,7 +173,8 @@ final class GroupCommitWriter {
 				StoreOperation first = this.queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
 				if (first == null) {
 					if (!this.availability.isAvailable()) {
-						probe();
+						// once it answers, the deletes kept meanwhile go out with the next commit
+						this.availability.probe();
 					}
 					else if (!this.pendingDeletes.isEmpty() && (deletesAreDue() || !this.running)) {
 						writePendingDeletes(List.of());
@@ -226,7 +227,7 @@ final class GroupCommitWriter {
 				holdDelete(delete);
 			}
 		}
-		if (!probe()) {
+		if (!this.availability.probe()) {
 			JobStoreUnavailableException failure = this.availability.unavailable();
 			inserts.forEach((insert) -> insert.complete(failure));
 			return;
@@ -337,11 +338,6 @@ final class GroupCommitWriter {
 		for (int i = deletes.size() - 1; i >= 0; i--) {
 			this.pendingDeletes.addFirst(deletes.get(i));
 		}
-	}
-
-	/** Probes an unavailable database; once it answers, the deletes kept meanwhile go out with the next commit. */
-	private boolean probe() {
-		return this.availability.probe();
 	}
 
 	private JobStoreUnavailableException timedOut() {

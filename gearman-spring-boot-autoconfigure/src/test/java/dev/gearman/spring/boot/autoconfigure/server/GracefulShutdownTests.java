@@ -1,6 +1,5 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +51,7 @@ class GracefulShutdownTests {
 				worker.expect(PacketType.JOB_ASSIGN);
 
 				CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
-				awaitRefused(port);
+				RawConnection.awaitRefused("127.0.0.1", port);
 				assertThat(server.state()).isEqualTo(GearmanServer.State.DRAINING);
 				assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 				assertThat(context.getBean(ApplicationAvailability.class).getReadinessState())
@@ -116,20 +115,6 @@ class GracefulShutdownTests {
 				server.stop();
 			}
 		}
-	}
-
-	private static void awaitRefused(int port) throws InterruptedException {
-		long deadline = System.nanoTime() + RawConnection.READ_TIMEOUT.toNanos();
-		while (System.nanoTime() < deadline) {
-			try (RawConnection probe = RawConnection.open("127.0.0.1", port)) {
-				// still accepting
-			}
-			catch (UncheckedIOException ex) {
-				return;
-			}
-			Thread.sleep(20);
-		}
-		throw new AssertionError("the port was still open " + RawConnection.READ_TIMEOUT + " after the stop began");
 	}
 
 }
