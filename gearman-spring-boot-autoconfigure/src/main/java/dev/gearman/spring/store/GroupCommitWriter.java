@@ -309,6 +309,7 @@ final class GroupCommitWriter {
 	private void commit(List<Delete> deletes, List<Insert> inserts, boolean replaceExisting) throws SQLException {
 		int queryTimeout = (int) Math.max(1, this.settings.getTimeout().toSeconds());
 		long startNanos = System.nanoTime();
+		long failuresAtStart = this.availability.failures();
 		try {
 			QueueTransaction.commit(this.dataSource, queryTimeout, deletes, inserts, replaceExisting);
 		}
@@ -317,6 +318,7 @@ final class GroupCommitWriter {
 			throw ex;
 		}
 		this.reporter.committed(deletes.size(), inserts.size(), System.nanoTime() - startNanos);
+		this.availability.committed(failuresAtStart);
 	}
 
 	private void succeeded(List<Insert> inserts) {
@@ -325,7 +327,6 @@ final class GroupCommitWriter {
 		for (Insert insert : inserts) {
 			insert.complete(null);
 		}
-		this.availability.markAvailable();
 	}
 
 	private void failBatch(List<Delete> deletes, List<Insert> inserts, Exception ex) {

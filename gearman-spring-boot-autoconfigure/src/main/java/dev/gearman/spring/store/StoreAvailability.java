@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the store's database takes writes, shared by all writers of one store: the first writer that sees the
  * database fail turns the whole store unavailable (one log line per outage, not one per writer), and whichever
- * writer probes it back first turns it available again.
+ * writer probes it back first turns it available again. A commit that succeeds turns it available too, but only
+ * if no failure was seen since that commit began: a writer whose transaction started before an outage must not
+ * undo what another writer found out during it.
  */
 final class StoreAvailability {
 
@@ -29,6 +31,9 @@ final class StoreAvailability {
 	private volatile @Nullable String lastFailure;
 
 	private final AtomicLong lastProbeNanos;
+
+	/** Failures seen so far; a change tells a commit that the database failed while it ran. Written under the lock. */
+	private volatile long failures;
 
 	StoreAvailability(DataSource dataSource, JdbcJobStoreSettings settings) {
 		this.dataSource = dataSource;
@@ -83,15 +88,39 @@ final class StoreAvailability {
 		}
 	}
 
-	void markUnavailable(Exception ex) {
+	synchronized void markUnavailable(Exception ex) {
 		this.lastFailure = ex.getMessage();
+		this.failures++;
 		if (this.available.compareAndSet(true, false)) {
 			logger.warn("Job store database unavailable; background submissions get QUEUE_ERROR until it returns: {}",
 					ex.getMessage());
 		}
 	}
 
-	void markAvailable() {
+	/**
+	 * The failures seen so far, to pass to {@link #committed(long)} once a commit begun now has succeeded.
+	 * @return a count that only grows
+	 */
+	long failures() {
+		return this.failures;
+	}
+
+	/**
+	 * A commit succeeded: the store is available again unless a failure was seen since the commit began.
+	 * @param failuresAtStart {@link #failures()} when the commit began
+	 */
+	void committed(long failuresAtStart) {
+		if (isAvailable()) {
+			return;
+		}
+		synchronized (this) {
+			if (this.failures == failuresAtStart) {
+				markAvailable();
+			}
+		}
+	}
+
+	private synchronized void markAvailable() {
 		if (this.available.compareAndSet(false, true)) {
 			logger.info("Job store database is available again");
 		}

@@ -138,6 +138,18 @@ class JdbcJobStoreBoundsTests {
 	}
 
 	@Test
+	void aCommitBegunBeforeAFailureDoesNotTurnTheStoreAvailableAgain() throws SQLException {
+		// one writer's late success used to undo what another writer had just found out (seen once in CI)
+		StoreAvailability availability = new StoreAvailability(this.controlled, new JdbcJobStoreSettings());
+		long atStart = availability.failures();
+		availability.markUnavailable(new SQLException("connection refused (test)"));
+		availability.committed(atStart);
+		assertThat(availability.isAvailable()).isFalse();
+		availability.committed(availability.failures());
+		assertThat(availability.isAvailable()).isTrue();
+	}
+
+	@Test
 	void oneWriterSeeingTheDatabaseFailTurnsTheWholeStoreUnavailable() {
 		this.store = new JdbcJobStore(this.controlled, new JdbcJobStoreSettings().setWriters(4)
 			.setRetryInterval(Duration.ofSeconds(30)));
