@@ -11,7 +11,7 @@ import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.engine.JobEngine;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import dev.gearman.server.store.RecordingJobStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -37,7 +37,7 @@ class LargePayloadPipelineTests {
 
 	private final DefaultEventLoop engineLoop = new DefaultEventLoop();
 
-	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), MemoryJobStore.INSTANCE,
+	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), NonDurableJobStore.INSTANCE,
 			this.engineLoop);
 
 	/** The data buffer of every packet the server decoded, in arrival order. */

@@ -10,7 +10,7 @@ import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.engine.JobEngine;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -27,7 +27,7 @@ class ServerPipelineTests {
 
 	private static final int MAX_PACKET = 1024;
 
-	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), MemoryJobStore.INSTANCE);
+	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), NonDurableJobStore.INSTANCE);
 
 	private final EmbeddedChannel channel = new EmbeddedChannel(new GearmanDecoder(MAX_PACKET, true),
 			GearmanEncoder.INSTANCE, new ServerChannelHandler(this.engine, 64L * 1024 * 1024));

@@ -195,7 +195,7 @@ final class AdminCommands {
 		}
 		else if (job.persisted) {
 			job.persisted = false;
-			this.state.store.remove(job.function.name, job.storeKey);
+			this.state.store.remove(job.function.name, job.storeKey, job.sequence);
 		}
 		logger.info("Job {} of function '{}' cancelled by admin command", job.handle, job.function.name);
 		return OK;

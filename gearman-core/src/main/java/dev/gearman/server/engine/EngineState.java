@@ -124,7 +124,7 @@ final class EngineState {
 		job.clients.clear();
 		if (job.persisted) {
 			job.persisted = false;
-			this.store.remove(job.function.name, job.storeKey);
+			this.store.remove(job.function.name, job.storeKey, job.sequence);
 		}
 		// a JOB_ASSIGN still being written holds its own reference
 		job.releaseData();

@@ -30,11 +30,13 @@ public interface JobStore extends AutoCloseable {
 
 	/**
 	 * Forgets a finished job. Removal may be batched; a failure is logged by the store and the row is replayed
-	 * (run again) after a restart, which is the at-least-once contract.
+	 * (run again) after a restart, which is the at-least-once contract. Only the row of this very job goes: a
+	 * removal that waited behind a backlog must not delete a newer job stored under the same key meanwhile.
 	 * @param function the function name
 	 * @param unique the unique id
+	 * @param sequence the job's {@link StoredJob#sequence()}, which tells it apart from a newer job with the same key
 	 */
-	void remove(String function, String unique);
+	void remove(String function, String unique, long sequence);
 
 	/**
 	 * Reads every stored job, ordered by sequence, before the engine serves.

@@ -122,7 +122,7 @@ class DrainTests extends EngineTestSupport {
 			}
 
 			@Override
-			public void remove(String function, String unique) {
+			public void remove(String function, String unique, long sequence) {
 			}
 
 			@Override

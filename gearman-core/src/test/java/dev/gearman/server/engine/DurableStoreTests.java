@@ -167,7 +167,7 @@ class DurableStoreTests extends EngineTestSupport {
 		}
 
 		@Override
-		public void remove(String function, String unique) {
+		public void remove(String function, String unique, long sequence) {
 			this.removes.add(function + "/" + unique);
 		}
 

@@ -4,7 +4,7 @@ import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
@@ -20,7 +20,7 @@ abstract class EngineTestSupport {
 
 	protected final GearmanServerSettings settings = new GearmanServerSettings();
 
-	protected JobStore store = MemoryJobStore.INSTANCE;
+	protected JobStore store = NonDurableJobStore.INSTANCE;
 
 	protected EngineListener listener = EngineListener.NONE;
 

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -60,7 +60,7 @@ final class Peers implements AutoCloseable {
 		settings.setAddress(HOST);
 		settings.setPort(0);
 		customizer.accept(settings);
-		GearmanServer server = new GearmanServer(settings, MemoryJobStore.INSTANCE);
+		GearmanServer server = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
 		server.start();
 		return server;
 	}

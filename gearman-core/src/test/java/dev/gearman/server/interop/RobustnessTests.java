@@ -16,7 +16,7 @@ import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerException;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,7 +144,7 @@ class RobustnessTests {
 		GearmanServerSettings settings = new GearmanServerSettings();
 		settings.setAddress(Peers.HOST);
 		settings.setPort(server.port());
-		GearmanServer second = new GearmanServer(settings, MemoryJobStore.INSTANCE);
+		GearmanServer second = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
 		try {
 			assertThatExceptionOfType(GearmanServerException.class).isThrownBy(second::start)
 				.withMessageContaining(Peers.HOST + ":" + server.port());

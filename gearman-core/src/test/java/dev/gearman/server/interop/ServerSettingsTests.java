@@ -10,7 +10,7 @@ import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerException;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -95,7 +95,7 @@ class ServerSettingsTests {
 	void takenPortShouldFailWithAClearReason() {
 		this.server = Peers.startServer((settings) -> {
 		});
-		GearmanServer second = new GearmanServer(settings(Peers.HOST, this.server.port()), MemoryJobStore.INSTANCE);
+		GearmanServer second = new GearmanServer(settings(Peers.HOST, this.server.port()), NonDurableJobStore.INSTANCE);
 		assertThatExceptionOfType(GearmanServerException.class).isThrownBy(second::start)
 			.withMessageContaining(Peers.HOST + ":" + this.server.port())
 			.withMessageContaining("already in use");
@@ -104,7 +104,7 @@ class ServerSettingsTests {
 	@Test
 	void addressThatIsNotLocalShouldFailNamingIt() {
 		// 192.0.2.0/24 is reserved for documentation and never assigned to a local interface
-		GearmanServer remote = new GearmanServer(settings("192.0.2.1", 0), MemoryJobStore.INSTANCE);
+		GearmanServer remote = new GearmanServer(settings("192.0.2.1", 0), NonDurableJobStore.INSTANCE);
 		assertThatExceptionOfType(GearmanServerException.class).isThrownBy(remote::start)
 			.withMessageContaining("192.0.2.1:0");
 		assertThat(remote.isRunning()).isFalse();

@@ -25,7 +25,7 @@ public class RecordingJobStore implements JobStore {
 	}
 
 	@Override
-	public void remove(String function, String unique) {
+	public void remove(String function, String unique, long sequence) {
 	}
 
 	@Override

@@ -70,8 +70,8 @@ public final class JdbcJobStore implements JobStore {
 	}
 
 	@Override
-	public void remove(String function, String unique) {
-		writerFor(function, unique).delete(new StoreOperation.Delete(function, unique));
+	public void remove(String function, String unique, long sequence) {
+		writerFor(function, unique).delete(new StoreOperation.Delete(function, unique, sequence));
 	}
 
 	/** The writer of a key: always the same one, so a job's delete is ordered after its insert. */

@@ -16,7 +16,11 @@ final class QueueTable {
 			+ " (unique_key, function_name, priority, data, when_to_run, job_sequence, created_at)"
 			+ " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
+	/** Deletes whatever row holds a key: a stale row left by a crash, before a new job takes the key. */
 	static final String DELETE = "DELETE FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
+
+	/** Deletes one finished job's row; a newer job stored under the same key meanwhile has another sequence. */
+	static final String DELETE_JOB = DELETE + " AND job_sequence = ?";
 
 	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
 			+ " FROM " + NAME + " ORDER BY job_sequence";

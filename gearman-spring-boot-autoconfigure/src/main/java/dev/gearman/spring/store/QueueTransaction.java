@@ -110,11 +110,12 @@ final class QueueTransaction {
 	 * tens of thousands of queued jobs that made deletes the writer's main cost.
 	 */
 	private static void deleteRows(Connection connection, List<Delete> deletes, int queryTimeout) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE)) {
+		try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE_JOB)) {
 			statement.setQueryTimeout(queryTimeout);
 			for (Delete delete : deletes) {
 				statement.setString(1, delete.function());
 				statement.setString(2, delete.unique());
+				statement.setLong(3, delete.sequence());
 				statement.addBatch();
 			}
 			statement.executeBatch();

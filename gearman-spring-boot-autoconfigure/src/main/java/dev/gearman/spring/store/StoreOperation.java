@@ -50,8 +50,9 @@ sealed interface StoreOperation {
 	 * A delete of a finished job's row.
 	 * @param function the function name
 	 * @param unique the unique key
+	 * @param sequence the job's sequence: only its own row is deleted, never a newer job's under the same key
 	 */
-	record Delete(String function, String unique) implements StoreOperation {
+	record Delete(String function, String unique, long sequence) implements StoreOperation {
 	}
 
 	/**

@@ -125,7 +125,7 @@ class JdbcJobStoreBoundsTests {
 		this.store = new JdbcJobStore(this.controlled, new JdbcJobStoreSettings().setRetryInterval(Duration.ofMillis(50)));
 		assertThat(JdbcJobStoreContractTests.add(this.store, job(1))).succeedsWithin(Duration.ofSeconds(30));
 		this.broken = true;
-		this.store.remove("f", "u1");
+		this.store.remove("f", "u1", 1);
 		CompletableFuture<Void> refused = JdbcJobStoreContractTests.add(this.store, job(2));
 		assertThat(refused).failsWithin(Duration.ofSeconds(10));
 		assertThat(this.store.isAvailable()).isFalse();

@@ -190,7 +190,7 @@ abstract class JdbcJobStoreContractTests {
 		added.forEach(this::awaitSuccess);
 		assertThat(inserted.get()).as("inserts reported in %s", batches).isEqualTo(200);
 		for (int i = 0; i < 200; i++) {
-			store.remove("m", "m" + i);
+			store.remove("m", "m" + i, i);
 		}
 		awaitRows(0);
 		await().atMost(WAIT).until(() -> deleted.get() >= 200);
@@ -205,7 +205,7 @@ abstract class JdbcJobStoreContractTests {
 			awaitSuccess(add(store, job("f", "r" + i, 1, bytes("d"), 0, i)));
 		}
 		for (int i = 0; i < 100; i += 2) {
-			store.remove("f", "r" + i);
+			store.remove("f", "r" + i, i);
 		}
 		awaitRows(50);
 		assertThat(replay(store())).extracting(StoredJob::unique).allMatch((u) -> Integer.parseInt(u.substring(1)) % 2 == 1);
@@ -215,7 +215,7 @@ abstract class JdbcJobStoreContractTests {
 	void removedAndResubmittedUniqueIsStoredAgain() {
 		JdbcJobStore store = store();
 		awaitSuccess(add(store, job("f", "again", 1, bytes("first"), 0, 1)));
-		store.remove("f", "again");
+		store.remove("f", "again", 1);
 		awaitSuccess(add(store, job("f", "again", 1, bytes("second"), 0, 2)));
 		assertThat(replay(store())).singleElement().satisfies((job) -> assertThat(job.data()).isEqualTo(bytes("second")));
 	}
@@ -231,7 +231,7 @@ abstract class JdbcJobStoreContractTests {
 		}
 		List<CompletableFuture<Void>> again = new ArrayList<>();
 		for (int i = 0; i < keys; i++) {
-			store.remove("f" + (i % 7), "k" + i);
+			store.remove("f" + (i % 7), "k" + i, i);
 			again.add(add(store, job("f" + (i % 7), "k" + i, 1, bytes("second"), 0, keys + i)));
 		}
 		again.forEach(this::awaitSuccess);

@@ -54,7 +54,7 @@ class PostgresJdbcJobStoreTests extends JdbcJobStoreContractTests {
 		JdbcJobStore store = store(new JdbcJobStoreSettings().setWriters(1));
 		for (int i = 0; i < 20; i++) {
 			awaitSuccess(add(store, job("f", "warm-" + i, 1, bytes("d"), 0, i)));
-			store.remove("f", "warm-" + i);
+			store.remove("f", "warm-" + i, i);
 			awaitRowsByIndex(0);
 		}
 		int burst = 2000;
@@ -65,7 +65,7 @@ class PostgresJdbcJobStoreTests extends JdbcJobStoreContractTests {
 		added.forEach(this::awaitSuccess);
 		long[] before = awaitSettledScans();
 		for (int i = 0; i < burst; i++) {
-			store.remove("f", "burst-" + i);
+			store.remove("f", "burst-" + i, 100 + i);
 		}
 		awaitRowsByIndex(0);
 		// the counters reach the statistics a little after the transactions that made them

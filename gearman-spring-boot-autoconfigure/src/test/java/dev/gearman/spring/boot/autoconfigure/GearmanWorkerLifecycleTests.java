@@ -14,7 +14,7 @@ import dev.gearman.client.JobRequest;
 import dev.gearman.client.JobStatus;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import dev.gearman.spring.annotation.GearmanFunction;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
@@ -53,7 +53,7 @@ class GearmanWorkerLifecycleTests {
 		GearmanServerSettings settings = new GearmanServerSettings();
 		settings.setAddress("127.0.0.1");
 		settings.setPort(0);
-		this.server = new GearmanServer(settings, MemoryJobStore.INSTANCE);
+		this.server = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
 		this.server.start();
 		this.client = new GearmanClient(GearmanClientSettings.of("127.0.0.1:" + this.server.port())
 			.withDefaultTimeout(Duration.ofSeconds(20)));

@@ -9,7 +9,7 @@ import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.server.store.JobStore;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -49,7 +49,7 @@ public final class GearmanServerAutoConfiguration {
 	GearmanServer gearmanServer(GearmanServerProperties properties, ObjectProvider<JobStore> store,
 			ObjectProvider<EngineListener> listeners, ObjectProvider<JobStoreListener> storeListeners,
 			ApplicationContext context) {
-		JobStore jobStore = store.getIfAvailable(() -> MemoryJobStore.INSTANCE);
+		JobStore jobStore = store.getIfAvailable(() -> NonDurableJobStore.INSTANCE);
 		List<JobStoreListener> forStore = storeListeners.orderedStream().toList();
 		if (!forStore.isEmpty()) {
 			jobStore.setListener((forStore.size() == 1) ? forStore.get(0) : new CompositeJobStoreListener(forStore));

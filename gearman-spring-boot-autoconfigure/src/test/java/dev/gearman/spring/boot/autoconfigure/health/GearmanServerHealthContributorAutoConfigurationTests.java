@@ -43,7 +43,7 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 				.containsEntry("port", context.getBean(GearmanServer.class).port());
 			Health store = context.getBean(GearmanStoreHealthIndicator.class).health();
 			assertThat(store.getStatus()).isEqualTo(Status.UP);
-			assertThat(store.getDetails()).containsEntry("durable", false).containsEntry("type", "MemoryJobStore");
+			assertThat(store.getDetails()).containsEntry("durable", false).containsEntry("type", "NonDurableJobStore");
 		});
 	}
 

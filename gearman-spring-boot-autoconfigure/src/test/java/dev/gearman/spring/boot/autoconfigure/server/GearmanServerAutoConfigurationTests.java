@@ -3,7 +3,7 @@ package dev.gearman.spring.boot.autoconfigure.server;
 import dev.gearman.client.JobHandle;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import dev.gearman.server.store.RecordingJobStore;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.boot.autoconfigure.GearmanAutoConfiguration;
@@ -102,7 +102,7 @@ class GearmanServerAutoConfigurationTests {
 		GearmanServer userServer() {
 			GearmanServerSettings settings = new GearmanServerSettings();
 			settings.setPort(0);
-			GearmanServer server = new GearmanServer(settings, MemoryJobStore.INSTANCE);
+			GearmanServer server = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
 			server.start();
 			return server;
 		}

@@ -10,7 +10,7 @@ import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.MemoryJobStore;
+import dev.gearman.server.store.NonDurableJobStore;
 import dev.gearman.spring.health.GearmanServerHealthIndicator;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -95,7 +95,7 @@ class GracefulShutdownTests {
 			GearmanServerSettings settings = new GearmanServerSettings();
 			settings.setPort(0);
 			settings.setShutdownTimeout(Duration.ofSeconds(10));
-			GearmanServer server = new GearmanServer(settings, MemoryJobStore.INSTANCE);
+			GearmanServer server = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
 			server.start();
 			try (RawConnection client = RawConnection.open("127.0.0.1", server.port());
 					RawConnection worker = RawConnection.open("127.0.0.1", server.port())) {

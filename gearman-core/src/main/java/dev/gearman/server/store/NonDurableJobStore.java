@@ -5,10 +5,10 @@ import java.util.function.Consumer;
 /**
  * The store that keeps nothing: background jobs live in the engine's memory only, like gearmand's builtin queue.
  */
-public final class MemoryJobStore implements JobStore {
+public final class NonDurableJobStore implements JobStore {
 
 	/** The shared instance. */
-	public static final MemoryJobStore INSTANCE = new MemoryJobStore();
+	public static final NonDurableJobStore INSTANCE = new NonDurableJobStore();
 
 	@Override
 	public boolean isDurable() {
@@ -21,7 +21,7 @@ public final class MemoryJobStore implements JobStore {
 	}
 
 	@Override
-	public void remove(String function, String unique) {
+	public void remove(String function, String unique, long sequence) {
 	}
 
 	@Override
