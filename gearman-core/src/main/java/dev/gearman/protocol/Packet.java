@@ -136,12 +136,28 @@ public final class Packet implements ReferenceCounted {
 	 * @return the packet
 	 */
 	public static Packet responseWithData(PacketType type, ByteBuf data, String... args) {
+		return withBuffer(Magic.RES, type, data, args);
+	}
+
+	/**
+	 * Creates a request packet whose data blob is held in a buffer, as the server's decoder makes for large payloads;
+	 * the packet takes over one reference to it.
+	 * @param type a packet type with data
+	 * @param data the data blob, from its reader index to its writer index
+	 * @param args its string arguments
+	 * @return the packet
+	 */
+	public static Packet requestWithData(PacketType type, ByteBuf data, String... args) {
+		return withBuffer(Magic.REQ, type, data, args);
+	}
+
+	private static Packet withBuffer(Magic magic, PacketType type, ByteBuf data, String... args) {
 		if (args.length != type.argc() || !type.hasData()) {
 			data.release();
 			throw new IllegalArgumentException("args: " + args.length + " for " + type + " (expected: " + type.argc()
 					+ " and a type with data)");
 		}
-		return new Packet(Magic.RES, type, args, data);
+		return new Packet(magic, type, args, data);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
@@ -13,6 +14,7 @@ import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.store.NonDurableJobStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,10 @@ class ServerPipelineTests {
 
 	private static final int MAX_PACKET = 1024;
 
-	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), NonDurableJobStore.INSTANCE);
+	private final DefaultEventLoop engineLoop = new DefaultEventLoop();
+
+	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), NonDurableJobStore.INSTANCE,
+			this.engineLoop);
 
 	private final EmbeddedChannel channel = new EmbeddedChannel(new GearmanDecoder(MAX_PACKET, true),
 			GearmanEncoder.INSTANCE, new ServerChannelHandler(this.engine, 64L * 1024 * 1024));
@@ -36,6 +41,7 @@ class ServerPipelineTests {
 	void close() {
 		this.channel.finishAndReleaseAll();
 		this.engine.close();
+		this.engineLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
 	@Test

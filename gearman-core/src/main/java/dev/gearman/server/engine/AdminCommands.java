@@ -1,13 +1,9 @@
 package dev.gearman.server.engine;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Collection;
 import java.util.Locale;
 
 import dev.gearman.protocol.AdminReply;
-import dev.gearman.protocol.Packet;
-import dev.gearman.protocol.PacketType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +18,28 @@ final class AdminCommands {
 
 	private static final String OK = "OK\r\n";
 
-	private static final Comparator<FunctionQueue> BY_NAME = Comparator.comparing((FunctionQueue f) -> f.name);
+	private final JobRegistry registry;
 
-	private final EngineState state;
+	private final FunctionTable functions;
 
-	private final JobDispatcher dispatcher;
+	private final Collection<Session> sessions;
 
-	AdminCommands(EngineState state, JobDispatcher dispatcher) {
-		this.state = state;
-		this.dispatcher = dispatcher;
+	private final Outbox outbox;
+
+	private final String version;
+
+	AdminCommands(JobRegistry registry, FunctionTable functions, Collection<Session> sessions, Outbox outbox,
+			String version) {
+		this.registry = registry;
+		this.functions = functions;
+		this.sessions = sessions;
+		this.outbox = outbox;
+		this.version = version;
 	}
 
 	void handle(Session session, String line) {
 		String[] tokens = line.trim().isEmpty() ? new String[] { "" } : line.trim().split(" +");
-		this.state.send(session, new AdminReply(reply(tokens)));
+		this.outbox.send(session, new AdminReply(reply(tokens)));
 	}
 
 	private String reply(String[] tokens) {
@@ -73,7 +77,7 @@ final class AdminCommands {
 			case "verbose":
 				return "OK " + verbosity() + "\n";
 			case "version":
-				return "OK " + this.state.version + "\n";
+				return "OK " + this.version + "\n";
 			default:
 				return unknown(tokens[0]);
 		}
@@ -87,17 +91,11 @@ final class AdminCommands {
 		return "ERR INVALID_ARGUMENTS An+incomplete+set+of+arguments+was+sent+to+this+command+" + command + "\r\n";
 	}
 
-	private List<FunctionQueue> sortedFunctions() {
-		List<FunctionQueue> functions = new ArrayList<>(this.state.functions.values());
-		functions.sort(BY_NAME);
-		return functions;
-	}
-
 	/** {@code name\tTOTAL\tRUNNING\tWORKERS}; TOTAL counts queued, scheduled and running jobs. */
 	private String status() {
 		StringBuilder sb = new StringBuilder();
-		for (FunctionQueue f : sortedFunctions()) {
-			sb.append(f.name).append('\t').append(f.total()).append('\t').append(f.running).append('\t')
+		for (JobFunction f : this.functions.sortedByName()) {
+			sb.append(f.name).append('\t').append(f.total()).append('\t').append(f.running()).append('\t')
 				.append(f.workers.size()).append('\n');
 		}
 		return sb.append(".\n").toString();
@@ -106,9 +104,9 @@ final class AdminCommands {
 	/** {@code name\tHIGH\tNORMAL\tLOW\tWORKERS}, counting jobs that wait; scheduled epoch jobs count as NORMAL. */
 	private String priorityStatus() {
 		StringBuilder sb = new StringBuilder();
-		for (FunctionQueue f : sortedFunctions()) {
+		for (JobFunction f : this.functions.sortedByName()) {
 			sb.append(f.name).append('\t').append(f.queued(Priority.HIGH)).append('\t')
-				.append(f.queued(Priority.NORMAL) + f.scheduled).append('\t').append(f.queued(Priority.LOW))
+				.append(f.queued(Priority.NORMAL) + f.count(JobState.SCHEDULED)).append('\t').append(f.queued(Priority.LOW))
 				.append('\t').append(f.workers.size()).append('\n');
 		}
 		return sb.append(".\n").toString();
@@ -117,10 +115,10 @@ final class AdminCommands {
 	/** {@code ID IP CLIENT-ID : f1 f2}; the connection id stands in for gearmand's file descriptor. */
 	private String workers() {
 		StringBuilder sb = new StringBuilder();
-		for (Session session : this.state.sessions) {
+		for (Session session : this.sessions) {
 			sb.append(session.id).append(' ').append(session.remoteHost()).append(' ').append(session.clientId)
 				.append(" :");
-			for (FunctionQueue f : session.abilities.keySet()) {
+			for (JobFunction f : session.abilities.keySet()) {
 				sb.append(' ').append(f.name);
 			}
 			sb.append('\n');
@@ -151,7 +149,7 @@ final class AdminCommands {
 		catch (NumberFormatException ex) {
 			return invalidArguments("maxqueue");
 		}
-		FunctionQueue function = this.state.function(tokens[1]);
+		JobFunction function = this.functions.function(tokens[1]);
 		System.arraycopy(limits, 0, function.maxQueue, 0, 3);
 		return OK;
 	}
@@ -159,16 +157,17 @@ final class AdminCommands {
 	/** {@code HANDLE\tRETRIES\tIGNORE\tPERSISTED}. */
 	private String showJobs() {
 		StringBuilder sb = new StringBuilder();
-		for (Job job : this.state.jobs.values()) {
-			sb.append(job.handle).append('\t').append(job.retries).append('\t').append(job.abandoned ? 1 : 0)
-				.append('\t').append(job.persisted ? 1 : 0).append('\n');
+		for (Job job : this.registry.jobs()) {
+			sb.append(job.handle).append('\t').append(job.retries).append('\t')
+				.append((job.state == JobState.ABANDONED) ? 1 : 0).append('\t')
+				.append((job.persistence == Job.Persistence.STORED) ? 1 : 0).append('\n');
 		}
 		return sb.append(".\n").toString();
 	}
 
 	private String showUniqueJobs() {
 		StringBuilder sb = new StringBuilder();
-		for (Job job : this.state.jobs.values()) {
+		for (Job job : this.registry.jobs()) {
 			sb.append(job.unique).append('\n');
 		}
 		return sb.append(".\n").toString();
@@ -179,46 +178,32 @@ final class AdminCommands {
 	 * {@code status} until a worker polls); a running one finishes on its worker with its results dropped.
 	 */
 	private String cancel(String handle) {
-		Job job = this.state.job(handle);
+		Job job = this.registry.byHandle(handle);
 		if (job == null) {
 			return "ERR UNKNOWN_JOB\r\n";
 		}
-		this.state.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
-		for (Session client : job.clients) {
-			client.attached.remove(job);
-		}
-		job.clients.clear();
-		job.abandoned = true;
-		if (job.state == JobState.QUEUED || job.state == JobState.SCHEDULED) {
-			this.dispatcher.unqueue(job);
-			this.state.release(job);
-		}
-		else if (job.persisted) {
-			job.persisted = false;
-			this.state.store.remove(job.function.name, job.storeKey, job.sequence);
-		}
+		this.registry.cancel(job);
 		logger.info("Job {} of function '{}' cancelled by admin command", job.handle, job.function.name);
 		return OK;
 	}
 
 	private String createFunction(String name) {
-		this.state.function(name);
+		this.functions.function(name);
 		return OK;
 	}
 
 	/** Refuses while the function has workers or jobs of any kind, so that no job is left dangling. */
 	private String dropFunction(String name) {
-		FunctionQueue function = this.state.existingFunction(name);
+		JobFunction function = this.functions.existing(name);
 		if (function == null) {
 			return "ERR function not found\r\n";
 		}
-		if (!function.workers.isEmpty() || function.running > 0) {
+		if (!function.workers.isEmpty() || function.running() > 0) {
 			return "ERR there are still connected workers or executing clients\r\n";
 		}
-		if (function.total() > 0) {
+		if (!this.functions.dropIfIdle(function)) {
 			return "ERR there are still queued jobs\r\n";
 		}
-		this.state.functions.remove(name);
 		return OK;
 	}
 

@@ -40,7 +40,24 @@ public interface EngineListener {
 	}
 
 	/**
-	 * How a job ended.
+	 * A job moved from one state to another. Called for every move, so it must be cheap.
+	 * @param function the function name
+	 * @param from the state it left
+	 * @param to the state it entered
+	 */
+	default void jobMoved(String function, JobState from, JobState to) {
+	}
+
+	/**
+	 * A job ended and left the engine's tables.
+	 * @param function the function name
+	 * @param reason why it ended
+	 */
+	default void jobEnded(String function, EndReason reason) {
+	}
+
+	/**
+	 * How a job ended on its worker, for the run-time metrics.
 	 */
 	enum JobOutcome {
 

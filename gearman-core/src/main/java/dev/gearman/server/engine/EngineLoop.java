@@ -3,31 +3,28 @@ package dev.gearman.server.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.PlatformDependent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that owns all engine state, in the manner of Redis: commands from any thread are queued on a
- * lock-free multi-producer queue and run one after another; timers run on the same thread. After each batch of
- * commands the registered batch hooks run (the engine flushes the replies it produced), so replies to pipelined
- * requests leave in one write per connection.
+ * The one thread that owns all engine state, in the manner of Redis: a Netty event loop, usually one of the
+ * server's I/O threads. Commands handed over from that event loop's own I/O run at once, without a queue or a thread
+ * switch; commands from other threads are queued on the event loop. After each batch of commands the registered
+ * batch hooks run once (the engine flushes the replies it produced), so replies to pipelined requests leave in one
+ * write per connection. A server with one I/O thread so runs its whole path (read, decode, dispatch, reply) on one
+ * thread.
  * <p>
- * The loop can instead run on a Netty event loop ({@link #EngineLoop(EventExecutor)}). Commands handed over from
- * that event loop's own I/O then run at once, without a queue or a thread switch, and the batch hooks run once
- * after the event loop's current batch of reads; commands from other threads are queued on the event loop. A
- * server with one I/O thread so runs its whole path (read, decode, dispatch, reply) on one thread, which saves
- * the two wake-ups per request that a separate engine thread costs.
+ * Timers (CAN_DO_TIMEOUT, epoch jobs) live in the loop's own heap, ordered by the {@link EngineClock}; one event-loop
+ * task is armed for the earliest of them. Tests run the same loop with a clock they advance, then call
+ * {@link #runDueTimers()} instead of waiting.
  * <p>
  * A command that throws is logged and counted; the loop keeps running.
  */
@@ -35,56 +32,59 @@ public final class EngineLoop implements Executor {
 
 	private static final Logger logger = LoggerFactory.getLogger(EngineLoop.class);
 
-	private static final int MAX_BATCH = 4096;
+	private final EventExecutor executor;
 
-	private final Queue<Runnable> tasks = PlatformDependent.newMpscQueue();
+	private final EngineClock clock;
 
 	private final PriorityQueue<Timeout> timers = new PriorityQueue<>();
 
 	private final List<Runnable> batchHooks = new ArrayList<>();
 
-	private final @Nullable Thread thread;
-
-	/** The Netty event loop the engine runs on, or {@code null} when it has a thread of its own. */
-	private final @Nullable EventExecutor executor;
-
 	private final CountDownLatch terminated = new CountDownLatch(1);
 
-	/** Event-loop mode: a command is running (commands it submits are queued, not run inside it). */
+	/** A command is running: commands it submits are queued behind it, not run inside it. */
 	private boolean inCommand;
 
-	/** Event-loop mode: the batch hooks are queued to run after the current batch. */
+	/** The batch hooks are queued to run after the current batch. */
 	private boolean hooksPending;
 
-	private volatile boolean parked;
+	/** The event-loop task armed for the earliest timer, and the deadline it was armed for. */
+	private @Nullable ScheduledFuture<?> armed;
+
+	private long armedDeadline;
 
 	private volatile boolean shutdown;
 
-	private long failures;
+	private volatile long failures;
 
 	private long timerSequence;
 
 	private int cancelledTimers;
 
 	/**
-	 * Creates and starts the loop.
-	 * @param name the thread name
-	 */
-	public EngineLoop(String name) {
-		this.executor = null;
-		Thread loopThread = new Thread(this::run, name);
-		loopThread.setDaemon(true);
-		this.thread = loopThread;
-		loopThread.start();
-	}
-
-	/**
-	 * Creates a loop that runs on a Netty event loop, usually one of the server's I/O threads.
+	 * Creates a loop on a Netty event loop, with the system clock.
 	 * @param executor the event loop; the engine's state is then confined to its thread
 	 */
 	public EngineLoop(EventExecutor executor) {
+		this(executor, EngineClock.SYSTEM);
+	}
+
+	/**
+	 * Creates a loop on a Netty event loop.
+	 * @param executor the event loop; the engine's state is then confined to its thread
+	 * @param clock the time timers are measured by
+	 */
+	public EngineLoop(EventExecutor executor, EngineClock clock) {
 		this.executor = executor;
-		this.thread = null;
+		this.clock = clock;
+	}
+
+	/**
+	 * The clock the loop's timers follow.
+	 * @return the clock
+	 */
+	public EngineClock clock() {
+		return this.clock;
 	}
 
 	/**
@@ -100,18 +100,11 @@ public final class EngineLoop implements Executor {
 		if (this.shutdown) {
 			throw new RejectedExecutionException("engine loop is shut down");
 		}
-		if (this.executor != null) {
-			if (this.executor.inEventLoop() && !this.inCommand) {
-				runCommand(command);
-			}
-			else {
-				this.executor.execute(() -> runCommand(command));
-			}
-			return;
+		if (this.executor.inEventLoop() && !this.inCommand) {
+			runCommand(command);
 		}
-		this.tasks.offer(command);
-		if (this.parked) {
-			LockSupport.unpark(this.thread);
+		else {
+			this.executor.execute(() -> runCommand(command));
 		}
 	}
 
@@ -120,10 +113,10 @@ public final class EngineLoop implements Executor {
 	 * @return {@code true} on the loop thread
 	 */
 	public boolean inLoop() {
-		return (this.executor != null) ? this.executor.inEventLoop() : Thread.currentThread() == this.thread;
+		return this.executor.inEventLoop();
 	}
 
-	/** Event-loop mode: runs one command and makes sure the batch hooks follow the current batch. */
+	/** Runs one command and makes sure the batch hooks follow the current batch. */
 	private void runCommand(Runnable command) {
 		this.inCommand = true;
 		try {
@@ -132,6 +125,10 @@ public final class EngineLoop implements Executor {
 		finally {
 			this.inCommand = false;
 		}
+		hooksAfterBatch();
+	}
+
+	private void hooksAfterBatch() {
 		if (!this.hooksPending) {
 			this.hooksPending = true;
 			// queued behind whatever the event loop is handling now: one flush per batch of reads
@@ -143,7 +140,9 @@ public final class EngineLoop implements Executor {
 		this.hooksPending = false;
 		this.inCommand = true;
 		try {
-			runHooks();
+			for (Runnable hook : this.batchHooks) {
+				safeRun(hook);
+			}
 		}
 		finally {
 			this.inCommand = false;
@@ -152,97 +151,51 @@ public final class EngineLoop implements Executor {
 
 	/**
 	 * Schedules a task on the loop. Must be called on the loop thread.
-	 * @param delayMillis the delay in milliseconds, at least 0
+	 * @param delayMillis the delay in milliseconds by the loop's clock; 0 or less runs it at the next check
 	 * @param task the task
 	 * @return a handle to cancel the task
 	 */
 	public Timeout schedule(long delayMillis, Runnable task) {
 		assert inLoop();
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
+		long deadline = this.clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
 		Timeout timeout = new Timeout(this, deadline, this.timerSequence++, task);
-		if (this.executor != null) {
-			timeout.future = this.executor.schedule(() -> {
-				if (!timeout.cancelled) {
-					timeout.cancelled = true;
-					runCommand(task);
-				}
-			}, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-			return timeout;
-		}
 		this.timers.add(timeout);
+		if (this.timers.peek() == timeout) {
+			arm(deadline);
+		}
 		return timeout;
 	}
 
 	/**
-	 * Number of commands and timers that threw since the loop started.
-	 * @return the failure count
+	 * Runs every timer whose deadline has passed by the clock, then arms the event loop for the next one. Thread-safe:
+	 * from another thread it is queued on the loop. Production needs no call (the armed task makes it); a test that
+	 * advanced its clock calls it.
 	 */
-	public long failures() {
-		return this.failures;
+	public void runDueTimers() {
+		execute(this::fireDueTimers);
 	}
 
-	/**
-	 * Stops the loop after the commands already queued have run.
-	 * @param timeoutMillis how long to wait for the thread to end
-	 * @return {@code true} if the loop ended in time
-	 */
-	public boolean shutdown(long timeoutMillis) {
-		this.shutdown = true;
-		if (this.executor != null) {
-			try {
-				// the commands already queued on the event loop run first
-				this.executor.execute(this.terminated::countDown);
-			}
-			catch (RejectedExecutionException ex) {
-				// the event loop has stopped: nothing of the engine's can run any more
-				return true;
-			}
+	/** The armed event-loop task: fires what is due; the batch hooks follow only if a timer ran. */
+	private void onArmedTimer() {
+		this.armed = null;
+		if (this.shutdown) {
+			return;
 		}
-		else {
-			LockSupport.unpark(this.thread);
-		}
+		boolean ran;
+		this.inCommand = true;
 		try {
-			return this.terminated.await(timeoutMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private void run() {
-		try {
-			while (true) {
-				int ran = runTasks();
-				runTimers();
-				if (ran > 0) {
-					runHooks();
-				}
-				if (this.shutdown && this.tasks.isEmpty()) {
-					return;
-				}
-				if (ran < MAX_BATCH) {
-					park();
-				}
-			}
+			ran = fireDueTimers();
 		}
 		finally {
-			this.terminated.countDown();
+			this.inCommand = false;
+		}
+		if (ran) {
+			hooksAfterBatch();
 		}
 	}
 
-	private int runTasks() {
-		int ran = 0;
-		Runnable task;
-		while (ran < MAX_BATCH && (task = this.tasks.poll()) != null) {
-			safeRun(task);
-			ran++;
-		}
-		return ran;
-	}
-
-	private void runTimers() {
-		long now = System.nanoTime();
+	private boolean fireDueTimers() {
+		long now = this.clock.nanoTime();
 		boolean ran = false;
 		Timeout next;
 		while ((next = this.timers.peek()) != null && (next.cancelled || next.deadline - now <= 0)) {
@@ -256,36 +209,65 @@ public final class EngineLoop implements Executor {
 				ran = true;
 			}
 		}
-		if (ran) {
-			runHooks();
+		if (next != null) {
+			arm(next.deadline);
 		}
+		return ran;
 	}
 
-	private void runHooks() {
-		for (Runnable hook : this.batchHooks) {
-			safeRun(hook);
-		}
-	}
-
-	private void park() {
-		this.parked = true;
-		try {
-			if (!this.tasks.isEmpty() || this.shutdown) {
+	/** Makes sure an event-loop task fires no later than the deadline; one task is armed at a time. */
+	private void arm(long deadline) {
+		ScheduledFuture<?> current = this.armed;
+		if (current != null) {
+			if (this.armedDeadline - deadline <= 0) {
 				return;
 			}
-			Timeout next = this.timers.peek();
-			if (next == null) {
-				LockSupport.park(this);
-			}
-			else {
-				long wait = next.deadline - System.nanoTime();
-				if (wait > 0) {
-					LockSupport.parkNanos(this, wait);
-				}
-			}
+			current.cancel(false);
 		}
-		finally {
-			this.parked = false;
+		this.armedDeadline = deadline;
+		long delay = Math.max(0, deadline - this.clock.nanoTime());
+		// a clock that tests advance by hand may stand still: the task then finds nothing due and re-arms
+		this.armed = this.executor.schedule(this::onArmedTimer, delay, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Number of commands and timers that threw since the loop started.
+	 * @return the failure count
+	 */
+	public long failures() {
+		return this.failures;
+	}
+
+	/**
+	 * Stops taking commands; those already queued still run.
+	 * @param timeoutMillis how long to wait for the queued commands
+	 * @return {@code true} if they ran in time
+	 */
+	public boolean shutdown(long timeoutMillis) {
+		this.shutdown = true;
+		try {
+			// the commands already queued on the event loop run first
+			this.executor.execute(() -> {
+				if (this.armed != null) {
+					this.armed.cancel(false);
+					this.armed = null;
+				}
+				this.terminated.countDown();
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// the event loop has stopped: nothing of the engine's can run any more
+			return true;
+		}
+		if (this.executor.inEventLoop()) {
+			return true;
+		}
+		try {
+			return this.terminated.await(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 
@@ -322,9 +304,6 @@ public final class EngineLoop implements Executor {
 
 		private boolean cancelled;
 
-		/** Event-loop mode: the scheduled task. */
-		private @Nullable ScheduledFuture<?> future;
-
 		Timeout(EngineLoop loop, long deadline, long sequence, Runnable task) {
 			this.loop = loop;
 			this.deadline = deadline;
@@ -336,12 +315,7 @@ public final class EngineLoop implements Executor {
 		public void cancel() {
 			if (!this.cancelled) {
 				this.cancelled = true;
-				if (this.future != null) {
-					this.future.cancel(false);
-				}
-				else {
-					this.loop.timerCancelled();
-				}
+				this.loop.timerCancelled();
 			}
 		}
 

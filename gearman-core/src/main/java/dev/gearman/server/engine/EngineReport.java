@@ -1,6 +1,7 @@
 package dev.gearman.server.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -19,39 +20,34 @@ import org.jspecify.annotations.Nullable;
 public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<WorkerInfo> workers, int workerCount,
 		List<JobInfo> jobs, int jobCount) {
 
-	static EngineReport of(EngineState state, int maxEntries) {
-		List<EngineSnapshot.FunctionStatus> functions = new ArrayList<>(state.functions.size());
-		for (FunctionQueue f : state.functions.values()) {
-			functions.add(EngineSnapshot.FunctionStatus.of(f));
-		}
-		functions.sort((a, b) -> a.name().compareTo(b.name()));
+	static EngineReport of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, int maxEntries) {
+		List<EngineSnapshot.FunctionStatus> functions = EngineSnapshot.FunctionStatus.sorted(table);
 		List<WorkerInfo> workers = new ArrayList<>();
 		int workerCount = 0;
-		for (Session session : state.sessions) {
+		for (Session session : sessions) {
 			if (session.abilities.isEmpty()) {
 				continue;
 			}
 			workerCount++;
 			if (workers.size() < maxEntries) {
 				List<String> names = new ArrayList<>(session.abilities.size());
-				for (FunctionQueue f : session.abilities.keySet()) {
+				for (JobFunction f : session.abilities.keySet()) {
 					names.add(f.name);
 				}
 				workers.add(new WorkerInfo(session.id, session.remoteHost(), session.clientId, List.copyOf(names),
 						session.running.size(), session.sleeping));
 			}
 		}
-		List<JobInfo> jobs = new ArrayList<>(Math.min(maxEntries, state.jobs.size()));
-		for (Job job : state.jobs.values()) {
+		List<JobInfo> jobs = new ArrayList<>(Math.min(maxEntries, registry.size()));
+		for (Job job : registry.jobs()) {
 			if (jobs.size() >= maxEntries) {
 				break;
 			}
 			jobs.add(new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
-					job.background, job.retries, job.persisted, (job.worker != null) ? job.worker.id : null,
+					job.background, job.retries, job.persistence == Job.Persistence.STORED, (job.worker != null) ? job.worker.id : null,
 					job.clients.size(), (job.whenToRun > 0) ? job.whenToRun : null));
 		}
-		return new EngineReport(List.copyOf(functions), List.copyOf(workers), workerCount, List.copyOf(jobs),
-				state.jobs.size());
+		return new EngineReport(functions, List.copyOf(workers), workerCount, List.copyOf(jobs), registry.size());
 	}
 
 	/**
@@ -75,7 +71,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param function the function name
 	 * @param unique the unique id, empty if none
 	 * @param priority HIGH, NORMAL or LOW
-	 * @param state STORING, SCHEDULED, QUEUED or RUNNING
+	 * @param state the {@link JobState}: STORING, SCHEDULED, QUEUED, RUNNING or ABANDONED
 	 * @param background whether it is a background job
 	 * @param retries how many times a worker let it go
 	 * @param persisted whether the store holds it

@@ -1,6 +1,7 @@
 package dev.gearman.server.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -20,20 +21,17 @@ public record EngineSnapshot(int connections, int workerConnections, int jobs, i
 	/** The snapshot of an engine that does not run. */
 	public static final EngineSnapshot EMPTY = new EngineSnapshot(0, 0, 0, 0, List.of(), 0, false);
 
-	static EngineSnapshot of(EngineState state) {
-		List<FunctionStatus> functions = new ArrayList<>(state.functions.size());
-		for (FunctionQueue f : state.functions.values()) {
-			functions.add(FunctionStatus.of(f));
-		}
-		functions.sort((a, b) -> a.name().compareTo(b.name()));
+	static EngineSnapshot of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, long failures,
+			boolean draining) {
+		List<FunctionStatus> functions = FunctionStatus.sorted(table);
 		int workers = 0;
-		for (Session session : state.sessions) {
+		for (Session session : sessions) {
 			if (!session.abilities.isEmpty()) {
 				workers++;
 			}
 		}
-		return new EngineSnapshot(state.sessions.size(), workers, state.jobs.size(), state.running,
-				List.copyOf(functions), state.loop.failures(), state.draining);
+		return new EngineSnapshot(sessions.size(), workers, registry.size(), registry.running(), functions, failures,
+				draining);
 	}
 
 	/**
@@ -57,9 +55,19 @@ public record EngineSnapshot(int connections, int workerConnections, int jobs, i
 	public record FunctionStatus(String name, int queuedHigh, int queuedNormal, int queuedLow, int running,
 			int workers) {
 
-		static FunctionStatus of(FunctionQueue f) {
-			return new FunctionStatus(f.name, f.queued(Priority.HIGH), f.queued(Priority.NORMAL) + f.scheduled,
-					f.queued(Priority.LOW), f.running, f.workers.size());
+		static FunctionStatus of(JobFunction f) {
+			return new FunctionStatus(f.name, f.queued(Priority.HIGH),
+					f.queued(Priority.NORMAL) + f.count(JobState.SCHEDULED), f.queued(Priority.LOW), f.running(),
+					f.workers.size());
+		}
+
+		static List<FunctionStatus> sorted(FunctionTable table) {
+			List<FunctionStatus> functions = new ArrayList<>(table.size());
+			for (JobFunction f : table.all()) {
+				functions.add(of(f));
+			}
+			functions.sort((a, b) -> a.name().compareTo(b.name()));
+			return List.copyOf(functions);
 		}
 
 		/**

@@ -50,6 +50,26 @@ final class GuardedEngineListener implements EngineListener {
 		}
 	}
 
+	@Override
+	public void jobMoved(String function, JobState from, JobState to) {
+		try {
+			this.delegate.jobMoved(function, from, to);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
+	@Override
+	public void jobEnded(String function, EndReason reason) {
+		try {
+			this.delegate.jobEnded(function, reason);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
 	private void failed(RuntimeException ex) {
 		if (this.failures++ == 0) {
 			logger.warn("Engine listener {} failed; further failures are logged at DEBUG", this.delegate, ex);

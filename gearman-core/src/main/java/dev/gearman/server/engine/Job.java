@@ -5,12 +5,13 @@ import java.util.Collections;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One job and everything the engine tracks about it. Engine-thread only. The {@code prev}/{@code next} links
- * make it a node of its function's {@link JobList}, so a job leaves a queue in O(1) when it is cancelled or
- * abandoned.
+ * One job and everything the engine tracks about it. Engine-thread only. Its state and the tables it is in are
+ * changed by {@link JobRegistry} alone; other classes read it. The {@code prev}/{@code next} links make it a node of
+ * its function's {@link JobList}, so a job leaves a queue in O(1) when it is cancelled or abandoned.
  */
 final class Job {
 
@@ -18,7 +19,7 @@ final class Job {
 
 	final String handle;
 
-	final FunctionQueue function;
+	final JobFunction function;
 
 	final String unique;
 
@@ -28,30 +29,35 @@ final class Job {
 	 */
 	String storeKey;
 
-	/** The data blob as an array; empty when it is held in {@link #dataBuffer}. */
+	/** The payload as an array; empty when it is held in {@link #payloadBuffer}. */
 	final byte[] data;
 
 	/**
-	 * The data blob when it arrived large and stays off the heap, so it reaches the worker without a copy. The job
-	 * owns one reference, dropped by {@link #releaseData()} when the job leaves the engine.
+	 * The payload when it arrived large and stays off the heap, so it reaches the worker without a copy. The job
+	 * owns one reference, dropped by {@link #freePayload()} when the job ends.
 	 */
-	@Nullable ByteBuf dataBuffer;
+	@Nullable ByteBuf payloadBuffer;
 
 	final Priority priority;
 
-	final boolean background;
+	/** Whether nobody waits for the result; a foreground job becomes one when a background submission joins it. */
+	boolean background;
 
 	/** Seconds since the epoch before which the job must not run; 0 = now. */
 	final long whenToRun;
 
 	final @Nullable String reducer;
 
-	JobState state = JobState.STORING;
+	JobState state = JobState.NEW;
+
+	/** Whether the store holds the job's row, or is about to. */
+	Persistence persistence = Persistence.NONE;
 
 	@Nullable Session worker;
 
 	EngineLoop.@Nullable Timeout timeout;
 
+	/** How many times a worker let the job go without a result. */
 	int retries;
 
 	String numerator = "0";
@@ -64,23 +70,21 @@ final class Job {
 	/** Foreground clients waiting for the job's WORK_* packets; read-only until {@link #addClient}. */
 	List<Session> clients = NO_CLIENTS;
 
-	/** Sessions that submitted or coalesced onto the job while it was being stored, waiting for JOB_CREATED. */
-	@Nullable List<Session.Reply> pendingCreated;
-
-	/** A foreground job whose clients all left while it ran, or a cancelled running job: results are dropped. */
-	boolean abandoned;
-
-	boolean persisted;
+	/** Replies (JOB_CREATED or an error) owed to sessions that submitted the job while the store writes it. */
+	@Nullable List<Session.Reply> pendingReplies;
 
 	long enqueuedNanos;
 
 	long startedNanos;
 
+	/** The queue the job is in, if any. */
+	@Nullable JobList list;
+
 	@Nullable Job prev;
 
 	@Nullable Job next;
 
-	Job(long sequence, String handle, FunctionQueue function, String unique, byte[] data, Priority priority,
+	Job(long sequence, String handle, JobFunction function, String unique, byte[] data, Priority priority,
 			boolean background, long whenToRun, @Nullable String reducer) {
 		this.sequence = sequence;
 		this.handle = handle;
@@ -101,11 +105,17 @@ final class Job {
 		this.clients.add(client);
 	}
 
-	/** Drops the job's reference to its data buffer, if it has one; safe to call more than once. */
-	void releaseData() {
-		ByteBuf buffer = this.dataBuffer;
+	/** The payload as an array, copied out of its buffer if need be (to store it). */
+	byte[] payloadBytes() {
+		ByteBuf buffer = this.payloadBuffer;
+		return (buffer != null) ? ByteBufUtil.getBytes(buffer) : this.data;
+	}
+
+	/** Drops the job's reference to its payload buffer, if it has one; safe to call more than once. */
+	void freePayload() {
+		ByteBuf buffer = this.payloadBuffer;
 		if (buffer != null) {
-			this.dataBuffer = null;
+			this.payloadBuffer = null;
 			buffer.release();
 		}
 	}
@@ -117,6 +127,24 @@ final class Job {
 	@Override
 	public String toString() {
 		return this.handle + "(" + this.function.name + ", " + this.state + ")";
+	}
+
+	/**
+	 * Whether a job has a row in the store. Apart from {@link JobState}: a job may be queued or running whether its
+	 * row is written, being written or absent (a foreground job a background submission joined is stored while it
+	 * runs).
+	 */
+	enum Persistence {
+
+		/** No row: a foreground job, or any job with a store that is not durable. */
+		NONE,
+
+		/** The store writes the row; the sessions in {@link Job#pendingReplies} wait for the outcome. */
+		PENDING,
+
+		/** The row is committed; it is deleted when the job ends. */
+		STORED
+
 	}
 
 }

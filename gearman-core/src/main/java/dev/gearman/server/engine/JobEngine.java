@@ -1,16 +1,12 @@
 package dev.gearman.server.engine;
 
-import java.util.ArrayList;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.gearman.protocol.AdminRequest;
-import dev.gearman.protocol.Magic;
 import dev.gearman.protocol.Packet;
-import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
 import io.netty.util.ReferenceCountUtil;
@@ -19,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job server engine. Network threads call {@link #connect}, {@link #receive} and {@link #disconnect}; every
- * command then runs on the engine's own thread, in arrival order per connection, against state no other thread
- * touches.
+ * The job server engine, as the network layer and the application see it: the thread-safe facade. Network threads
+ * call {@link #connect}, {@link #receive} and {@link #disconnect}; every command then runs on the engine's
+ * {@link EngineLoop}, in arrival order per connection, against state no other thread touches. Which class owns
+ * which state is described in the package documentation.
  */
 public final class JobEngine implements AutoCloseable {
 
@@ -29,36 +26,21 @@ public final class JobEngine implements AutoCloseable {
 
 	private final EngineLoop loop;
 
-	private final EngineState state;
+	private final JobStore store;
 
-	private final JobDispatcher dispatcher;
+	private final FunctionTable functions;
 
-	private final Submissions submissions;
+	private final JobRegistry registry;
 
-	private final WorkResults results;
+	private final Drain drain;
 
-	private final AdminCommands admin;
+	private final ConnectionCommands connections;
+
+	private final CommandRouter router;
+
+	private final boolean exceptionsByDefault;
 
 	private final AtomicLong sessionIds = new AtomicLong();
-
-	/**
-	 * Creates an engine and starts its thread.
-	 * @param settings the server settings
-	 * @param store where background jobs are kept
-	 */
-	public JobEngine(GearmanServerSettings settings, JobStore store) {
-		this(settings, store, new EngineLoop("gearman-engine"), EngineListener.NONE);
-	}
-
-	/**
-	 * Creates an engine that reports job events to a listener, and starts its thread.
-	 * @param settings the server settings
-	 * @param store where background jobs are kept
-	 * @param listener receives job events on the engine thread
-	 */
-	public JobEngine(GearmanServerSettings settings, JobStore store, EngineListener listener) {
-		this(settings, store, new EngineLoop("gearman-engine"), listener);
-	}
 
 	/**
 	 * Creates an engine that runs on a Netty event loop, usually one of the server's I/O threads: connections
@@ -83,16 +65,35 @@ public final class JobEngine implements AutoCloseable {
 		this(settings, store, new EngineLoop(executor), listener);
 	}
 
-	private JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop, EngineListener listener) {
+	/**
+	 * Creates an engine on a loop of the caller's, e.g. one with a clock a test advances by hand.
+	 * @param settings the server settings
+	 * @param store where background jobs are kept
+	 * @param loop the loop, on a Netty event loop
+	 * @param listener receives job events on the engine thread
+	 */
+	public JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop, EngineListener listener) {
 		this.loop = loop;
+		this.store = store;
+		this.exceptionsByDefault = settings.isExceptions();
 		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
-		this.state = new EngineState(this.loop, store, settings, safe);
-		this.dispatcher = new JobDispatcher(this.state);
-		this.submissions = new Submissions(this.state, this.dispatcher);
-		this.results = new WorkResults(this.state, this.dispatcher);
-		this.admin = new AdminCommands(this.state, this.dispatcher);
-		this.loop.addBatchHook(this.state::flush);
-		this.loop.addBatchHook(this::completeDrainIfIdle);
+		Outbox outbox = new Outbox();
+		this.functions = new FunctionTable(settings.getDefaultMaxQueue());
+		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox);
+		this.drain = new Drain(this.registry);
+		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.drain, outbox, loop, safe,
+				settings.getRetryLimit(), settings.getWorkerWakeup());
+		this.registry.onRunnable(dispatcher::wake);
+		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher);
+		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
+		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox),
+				dispatcher, abilities, new WorkResults(this.registry, outbox, safe, loop.clock()),
+				new StatusQueries(this.registry, this.functions, outbox), this.connections,
+				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox,
+						settings.getVersion()),
+				outbox);
+		this.loop.addBatchHook(outbox::flush);
+		this.loop.addBatchHook(this.drain::completeIfIdle);
 	}
 
 	/**
@@ -101,8 +102,8 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the session to pass to {@link #receive}
 	 */
 	public Session connect(SessionTransport transport) {
-		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.state.exceptionsByDefault);
-		this.loop.execute(() -> this.state.sessions.add(session));
+		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault);
+		this.loop.execute(() -> this.connections.connected(session));
 		return session;
 	}
 
@@ -116,11 +117,11 @@ public final class JobEngine implements AutoCloseable {
 			this.loop.execute(() -> {
 				try {
 					if (!session.closed) {
-						handle(session, message);
+						this.router.handle(session, message);
 					}
 				}
 				finally {
-					// whatever the command keeps (a job's data buffer) it has retained for itself
+					// whatever the command keeps (a job's payload buffer) it has retained for itself
 					ReferenceCountUtil.release(message);
 					session.commandDone();
 				}
@@ -138,7 +139,7 @@ public final class JobEngine implements AutoCloseable {
 	 * @param session the connection's session
 	 */
 	public void disconnect(Session session) {
-		this.loop.execute(() -> disconnected(session));
+		this.loop.execute(() -> this.connections.disconnected(session));
 	}
 
 	/**
@@ -146,10 +147,10 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the number of jobs replayed
 	 */
 	public long replay() {
-		return call((state) -> {
+		return call(() -> {
 			long[] count = new long[1];
-			state.store.replay((job) -> {
-				this.submissions.replay(job);
+			this.store.replay((stored) -> {
+				this.registry.replay(stored, this.functions.function(stored.function()));
 				count[0]++;
 			});
 			return count[0];
@@ -157,16 +158,16 @@ public final class JobEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a read-only query against the engine state on the engine thread.
+	 * Runs a query against the engine state on the engine thread.
 	 * @param <T> the result type
 	 * @param query the query
 	 * @return the result
 	 */
-	<T> CompletableFuture<T> call(Function<EngineState, T> query) {
+	<T> CompletableFuture<T> call(Supplier<T> query) {
 		CompletableFuture<T> result = new CompletableFuture<>();
 		this.loop.execute(() -> {
 			try {
-				result.complete(query.apply(this.state));
+				result.complete(query.get());
 			}
 			catch (Throwable ex) {
 				result.completeExceptionally(ex);
@@ -180,7 +181,8 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the snapshot, completed on the engine thread
 	 */
 	public CompletableFuture<EngineSnapshot> snapshot() {
-		return call(EngineSnapshot::of);
+		return call(() -> EngineSnapshot.of(this.functions, this.connections.sessions(), this.registry,
+				this.loop.failures(), this.drain.isDraining()));
 	}
 
 	/**
@@ -189,7 +191,12 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the report, completed on the engine thread
 	 */
 	public CompletableFuture<EngineReport> report(int maxEntries) {
-		return call((state) -> EngineReport.of(state, maxEntries));
+		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxEntries));
+	}
+
+	/** What the registry holds, for tests that check a scenario leaves nothing behind. */
+	CompletableFuture<JobRegistry.Census> census() {
+		return call(() -> this.registry.census(this.functions.all()));
 	}
 
 	/**
@@ -210,173 +217,29 @@ public final class JobEngine implements AutoCloseable {
 	public CompletableFuture<Void> drain(CompletableFuture<Void> started) {
 		CompletableFuture<Void> drained = new CompletableFuture<>();
 		this.loop.execute(() -> {
-			this.state.draining = true;
+			this.drain.begin(drained);
 			started.complete(null);
-			if (this.state.drained == null) {
-				this.state.drained = drained;
-			}
-			else {
-				this.state.drained.whenComplete((ignored, ex) -> drained.complete(null));
-			}
-			completeDrainIfIdle();
 		});
 		return drained;
 	}
 
-	private void completeDrainIfIdle() {
-		CompletableFuture<Void> drained = this.state.drained;
-		if (drained != null && !drained.isDone() && this.state.running == 0 && !storing()) {
-			drained.complete(null);
-		}
-	}
-
-	/** Whether a background job waits for the store; its client is owed a JOB_CREATED or an ERROR. */
-	private boolean storing() {
-		for (FunctionQueue function : this.state.functions.values()) {
-			if (function.storing > 0) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	EngineLoop loop() {
+	/**
+	 * The loop the engine runs on.
+	 * @return the loop
+	 */
+	public EngineLoop loop() {
 		return this.loop;
 	}
 
-	private void handle(Session session, Object message) {
-		if (message instanceof AdminRequest request) {
-			this.admin.handle(session, request.line());
-			return;
-		}
-		Packet packet = (Packet) message;
-		if (packet.magic() != Magic.REQ) {
-			this.state.send(session, Packet.error("INVALID_MAGIC", "Request magic expected"));
-			return;
-		}
-		switch (packet.type()) {
-			case SUBMIT_JOB, SUBMIT_JOB_BG, SUBMIT_JOB_HIGH, SUBMIT_JOB_HIGH_BG, SUBMIT_JOB_LOW, SUBMIT_JOB_LOW_BG,
-					SUBMIT_JOB_EPOCH, SUBMIT_REDUCE_JOB, SUBMIT_REDUCE_JOB_BACKGROUND ->
-				this.submissions.submit(session, packet);
-			case GRAB_JOB, GRAB_JOB_UNIQ, GRAB_JOB_ALL -> this.dispatcher.grab(session, packet.type());
-			case PRE_SLEEP -> this.dispatcher.preSleep(session);
-			case WORK_STATUS, WORK_DATA, WORK_WARNING, WORK_COMPLETE, WORK_FAIL, WORK_EXCEPTION ->
-				this.results.handle(session, packet);
-			case CAN_DO -> this.dispatcher.canDo(session, packet.arg(0), 0);
-			case CAN_DO_TIMEOUT -> canDoTimeout(session, packet);
-			case CANT_DO -> this.dispatcher.cantDo(session, packet.arg(0));
-			case RESET_ABILITIES -> this.dispatcher.resetAbilities(session);
-			case GET_STATUS -> getStatus(session, beforeNul(packet.arg(0)));
-			case GET_STATUS_UNIQUE -> getStatusUnique(session, beforeNul(packet.arg(0)));
-			case ECHO_REQ -> this.state.send(session, Packet.responseWithDataOf(PacketType.ECHO_RES, packet));
-			case OPTION_REQ -> option(session, packet.arg(0));
-			case SET_CLIENT_ID -> session.clientId = clientId(packet.arg(0));
-			default -> this.state.send(session, Packet.error("INVALID_COMMAND", "Command not expected"));
-		}
-	}
-
-	private void canDoTimeout(Session worker, Packet packet) {
-		long timeout;
-		try {
-			timeout = Long.parseLong(packet.arg(1).trim());
-		}
-		catch (NumberFormatException ex) {
-			this.state.send(worker, Packet.error("INVALID_ARGUMENT", "Timeout is not a decimal number"));
-			return;
-		}
-		// zero or negative means no limit, as in gearmand; the value is in milliseconds, without gearmand's 1 s floor
-		this.dispatcher.canDo(worker, packet.arg(0), Math.max(0, timeout));
-	}
-
-	private void getStatus(Session client, String handle) {
-		Job job = this.state.job(handle);
-		if (job == null) {
-			this.state.reply(client, PacketType.STATUS_RES, handle, "0", "0", "0", "0");
-			return;
-		}
-		this.state.reply(client, PacketType.STATUS_RES, handle, "1", running(job), job.numerator, job.denominator);
-	}
-
-	private void getStatusUnique(Session client, String unique) {
-		for (FunctionQueue function : this.state.functions.values()) {
-			Job job = function.byUnique.get(unique);
-			if (job != null) {
-				this.state.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "1", running(job), job.numerator,
-						job.denominator, Integer.toString(job.clients.size()));
-				return;
-			}
-		}
-		this.state.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "0", "0", "0", "0", "0");
-	}
-
 	/**
-	 * The argument up to its first NUL. The reply echoes it as a NUL-terminated field, so a NUL inside would
-	 * shift every field after it; gearmand reads the argument as a C string, which has the same effect.
-	 */
-	private static String beforeNul(String arg) {
-		int nul = arg.indexOf('\0');
-		return (nul < 0) ? arg : arg.substring(0, nul);
-	}
-
-	private static String running(Job job) {
-		return (job.state == JobState.RUNNING) ? "1" : "0";
-	}
-
-	private void option(Session session, String name) {
-		if (name.toLowerCase(Locale.ROOT).equals("exceptions")) {
-			session.exceptions = true;
-			this.state.reply(session, PacketType.OPTION_RES, name);
-		}
-		else {
-			this.state.send(session, Packet.error("UNKNOWN_OPTION", "Server does not recognize given option"));
-		}
-	}
-
-	private static String clientId(String id) {
-		// the id is shown as one token of the 'workers' line: no whitespace, bounded length
-		String token = id.isBlank() ? "-" : id.replaceAll("\\s", "_");
-		return (token.length() > 128) ? token.substring(0, 128) : token;
-	}
-
-	private void disconnected(Session session) {
-		if (session.closed) {
-			return;
-		}
-		session.closed = true;
-		this.state.sessions.remove(session);
-		for (Job job : new ArrayList<>(session.attached)) {
-			job.clients.remove(session);
-			if (job.clients.isEmpty() && !job.background) {
-				abandon(job);
-			}
-		}
-		session.attached.clear();
-		session.discardOutbox();
-		this.dispatcher.resetAbilities(session);
-		logger.debug("{} disconnected", session);
-	}
-
-	/**
-	 * The last client of a foreground job left: a queued job is dropped at once, a running one finishes and its
-	 * result is discarded. A background job a foreground client had coalesced onto stays (gearmand drops it).
-	 */
-	private void abandon(Job job) {
-		job.abandoned = true;
-		if (job.state == JobState.QUEUED || job.state == JobState.SCHEDULED) {
-			this.dispatcher.unqueue(job);
-			this.state.release(job);
-		}
-	}
-
-	/**
-	 * Stops the engine thread after the commands already queued.
+	 * Stops the engine after the commands already queued; the payload buffers of jobs still held go back to their
+	 * pool. Stored jobs stay in the store.
 	 */
 	@Override
 	public void close() {
 		try {
-			// queued jobs' data buffers go back to their pool rather than to the garbage collector
-			call((state) -> {
-				state.releaseAllData();
+			call(() -> {
+				this.registry.freeAllPayloads();
 				return null;
 			});
 		}
@@ -384,7 +247,7 @@ public final class JobEngine implements AutoCloseable {
 			// the loop has stopped already: the buffers are left to the garbage collector
 		}
 		if (!this.loop.shutdown(5000)) {
-			logger.warn("Engine thread did not stop within 5 s");
+			logger.warn("Engine loop did not finish its queued commands within 5 s");
 		}
 	}
 

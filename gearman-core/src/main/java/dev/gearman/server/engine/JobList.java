@@ -15,6 +15,10 @@ final class JobList {
 	private int size;
 
 	void addLast(Job job) {
+		if (job.list != null) {
+			throw new IllegalStateException("job " + job + " is in a queue already");
+		}
+		job.list = this;
 		job.prev = this.tail;
 		job.next = null;
 		if (this.tail == null) {
@@ -31,15 +35,10 @@ final class JobList {
 		return this.head;
 	}
 
-	@Nullable Job pollFirst() {
-		Job job = this.head;
-		if (job != null) {
-			remove(job);
-		}
-		return job;
-	}
-
 	void remove(Job job) {
+		if (job.list != this) {
+			throw new IllegalStateException("job " + job + " is not in this queue");
+		}
 		if (job.prev == null) {
 			this.head = job.next;
 		}
@@ -54,6 +53,7 @@ final class JobList {
 		}
 		job.prev = null;
 		job.next = null;
+		job.list = null;
 		this.size--;
 	}
 

@@ -27,7 +27,7 @@ public final class Session {
 	String clientId = "-";
 
 	/** Registered functions with their CAN_DO_TIMEOUT in milliseconds (0 = none), in round-robin order. */
-	final LinkedHashMap<FunctionQueue, Long> abilities = new LinkedHashMap<>();
+	final LinkedHashMap<JobFunction, Long> abilities = new LinkedHashMap<>();
 
 	/** Jobs assigned to this connection as a worker. */
 	final LinkedHashSet<Job> running = new LinkedHashSet<>();

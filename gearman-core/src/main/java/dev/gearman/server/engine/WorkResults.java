@@ -6,21 +6,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * WORK_STATUS, WORK_DATA, WORK_WARNING, WORK_COMPLETE, WORK_FAIL and WORK_EXCEPTION from workers: accepted only
- * from the connection that holds the job, forwarded to every attached client. Engine-thread only.
+ * from the connection that holds the job, forwarded to every attached client; the last three end the job.
+ * Engine-thread only.
  */
 final class WorkResults {
 
-	private final EngineState state;
+	private final JobRegistry registry;
 
-	private final JobDispatcher dispatcher;
+	private final Outbox outbox;
 
-	WorkResults(EngineState state, JobDispatcher dispatcher) {
-		this.state = state;
-		this.dispatcher = dispatcher;
+	private final EngineListener listener;
+
+	private final EngineClock clock;
+
+	WorkResults(JobRegistry registry, Outbox outbox, EngineListener listener, EngineClock clock) {
+		this.registry = registry;
+		this.outbox = outbox;
+		this.listener = listener;
+		this.clock = clock;
 	}
 
 	void handle(Session worker, Packet packet) {
-		Job job = ownedJob(worker, packet);
+		Job job = heldJob(worker, packet);
 		if (job == null) {
 			return;
 		}
@@ -28,24 +35,30 @@ final class WorkResults {
 			case WORK_STATUS -> {
 				job.numerator = packet.arg(1);
 				job.denominator = packet.arg(2);
-				this.state.forward(job, Packet.response(PacketType.WORK_STATUS, job.handle, job.numerator,
+				this.outbox.forward(job, Packet.response(PacketType.WORK_STATUS, job.handle, job.numerator,
 						job.denominator));
 			}
-			case WORK_DATA, WORK_WARNING, WORK_COMPLETE ->
-				this.state.forward(job, Packet.responseWithDataOf(packet.type(), packet, job.handle));
-			case WORK_FAIL -> this.state.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
-			case WORK_EXCEPTION -> forwardException(job, packet);
+			case WORK_DATA, WORK_WARNING -> this.outbox.forward(job,
+					Packet.responseWithDataOf(packet.type(), packet, job.handle));
+			case WORK_COMPLETE -> {
+				this.outbox.forward(job, Packet.responseWithDataOf(PacketType.WORK_COMPLETE, packet, job.handle));
+				finish(job, EngineListener.JobOutcome.COMPLETED, EndReason.COMPLETED);
+			}
+			case WORK_FAIL -> {
+				this.outbox.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
+				finish(job, EngineListener.JobOutcome.FAILED, EndReason.FAILED);
+			}
+			case WORK_EXCEPTION -> {
+				forwardException(job, packet);
+				finish(job, EngineListener.JobOutcome.EXCEPTION, EndReason.FAILED);
+			}
 			default -> throw new IllegalArgumentException("not a work result: " + packet.type());
 		}
-		PacketType type = packet.type();
-		if (type == PacketType.WORK_COMPLETE || type == PacketType.WORK_FAIL || type == PacketType.WORK_EXCEPTION) {
-			EngineListener.JobOutcome outcome = (type == PacketType.WORK_COMPLETE) ? EngineListener.JobOutcome.COMPLETED
-					: (type == PacketType.WORK_FAIL) ? EngineListener.JobOutcome.FAILED
-							: EngineListener.JobOutcome.EXCEPTION;
-			this.state.listener.jobFinished(job.function.name, outcome, System.nanoTime() - job.startedNanos);
-			this.dispatcher.release(worker, job);
-			this.state.release(job);
-		}
+	}
+
+	private void finish(Job job, EngineListener.JobOutcome outcome, EndReason reason) {
+		this.listener.jobFinished(job.function.name, outcome, this.clock.nanoTime() - job.startedNanos);
+		this.registry.end(job, (job.state == JobState.ABANDONED) ? EndReason.ABANDONED : reason);
 	}
 
 	/**
@@ -61,13 +74,13 @@ final class WorkResults {
 					exception = Packet.responseWithDataOf(PacketType.WORK_EXCEPTION, packet, job.handle);
 				}
 				// each send hands over one reference; the packet's own is dropped below
-				this.state.send(client, exception.retain());
+				this.outbox.send(client, exception.retain());
 			}
 			else {
 				if (fail == null) {
 					fail = Packet.response(PacketType.WORK_FAIL, job.handle);
 				}
-				this.state.send(client, fail);
+				this.outbox.send(client, fail);
 			}
 		}
 		if (exception != null) {
@@ -75,9 +88,9 @@ final class WorkResults {
 		}
 	}
 
-	private @Nullable Job ownedJob(Session worker, Packet packet) {
-		Job job = this.state.job(packet.arg(0));
-		if (job != null && job.worker == worker && job.state == JobState.RUNNING) {
+	private @Nullable Job heldJob(Session worker, Packet packet) {
+		Job job = this.registry.byHandle(packet.arg(0));
+		if (job != null && job.worker == worker && job.state.isAssigned()) {
 			return job;
 		}
 		String text = switch (packet.type()) {
@@ -85,7 +98,7 @@ final class WorkResults {
 			case WORK_EXCEPTION -> "An exception was received for a job that does not exist";
 			default -> "Job given in work result not found";
 		};
-		this.state.send(worker, Packet.error("JOB_NOT_FOUND", text));
+		this.outbox.send(worker, Packet.error("JOB_NOT_FOUND", text));
 		return null;
 	}
 

@@ -1,5 +1,6 @@
 package dev.gearman.server.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -26,13 +27,14 @@ class EngineListenerTests extends EngineTestSupport {
 		TestPeer client = peer();
 		TestPeer worker = worker("f");
 		String handle = submit(client, "f", "u", "data");
-		Thread.sleep(5);
+		advance(Duration.ofMillis(5));
 		grab(worker);
+		advance(Duration.ofMillis(7));
 		complete(worker, handle, "done");
 		client.expectData(PacketType.WORK_COMPLETE, "done", handle);
 		assertThat(this.events.names()).containsExactly("submitted f NORMAL fg", "started f", "finished f COMPLETED");
-		assertThat(this.events.waits.get(0)).as("queue wait covers the time before GRAB").isGreaterThanOrEqualTo(5_000_000L);
-		assertThat(this.events.runs.get(0)).isPositive();
+		assertThat(this.events.waits.get(0)).as("queue wait: the time before GRAB").isEqualTo(5_000_000L);
+		assertThat(this.events.runs.get(0)).as("run time: from GRAB to WORK_COMPLETE").isEqualTo(7_000_000L);
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gearman.protocol.PacketType;
+import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,27 +20,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The engine's single thread: failures do not stop it, timers run on it and can be cancelled.
+ * The engine's single thread: failures do not stop it, timers run on it by its clock and can be cancelled. The
+ * loops here follow a {@link ManualClock}; {@link EventLoopEngineTests} covers timers on the system clock.
  */
 class EngineLoopTests extends EngineTestSupport {
 
-	private final List<EngineLoop> loops = new ArrayList<>();
+	private final DefaultEventLoop eventLoop = new DefaultEventLoop();
+
+	private final ManualClock loopClock = new ManualClock();
 
 	@AfterEach
 	void stopLoops() {
-		for (EngineLoop loop : this.loops) {
-			loop.shutdown(1000);
-		}
+		this.eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
 	}
 
 	private EngineLoop newLoop() {
-		EngineLoop loop = new EngineLoop("test-loop");
-		this.loops.add(loop);
-		return loop;
+		return new EngineLoop(this.eventLoop, this.loopClock);
+	}
+
+	/** Moves the loop's clock on and has the loop run what became due. */
+	private void advance(EngineLoop loop, long millis) {
+		// what the test handed to the loop runs first: a timer it arms counts from the time before the advance
+		onLoop(loop, () -> null);
+		this.loopClock.advance(Duration.ofMillis(millis));
+		loop.runDueTimers();
 	}
 
 	@Test
 	void commandThatThrowsShouldNotStopTheEngine() {
+		expectEngineFailures(1);
 		TestPeer peer = peer();
 		peer.expectNoMessage();
 		assertThat(engine().snapshot().join().engineFailures()).isZero();
@@ -61,25 +70,27 @@ class EngineLoopTests extends EngineTestSupport {
 			});
 			loop.schedule(50, after::countDown);
 		});
+		advance(loop, 50);
 		assertThat(after.await(3, TimeUnit.SECONDS)).isTrue();
 		assertThat(onLoop(loop, loop::failures)).isEqualTo(1);
 	}
 
 	@Test
-	void scheduledTaskShouldRunOnTheLoopAfterItsDelay() throws Exception {
+	void scheduledTaskShouldRunOnTheLoopOnlyOnceItsTimeHasCome() throws Exception {
 		EngineLoop loop = newLoop();
-		CompletableFuture<Long> ranAfter = new CompletableFuture<>();
+		AtomicInteger ran = new AtomicInteger();
 		AtomicBoolean onLoopThread = new AtomicBoolean();
-		loop.execute(() -> {
-			long start = System.nanoTime();
-			loop.schedule(150, () -> {
-				onLoopThread.set(loop.inLoop());
-				ranAfter.complete(System.nanoTime() - start);
-			});
-		});
-		long elapsed = ranAfter.get(3, TimeUnit.SECONDS);
-		assertThat(Duration.ofNanos(elapsed)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+		loop.execute(() -> loop.schedule(150, () -> {
+			onLoopThread.set(loop.inLoop());
+			ran.incrementAndGet();
+		}));
+		advance(loop, 149);
+		assertThat(onLoop(loop, ran::get)).as("ran before its time").isZero();
+		advance(loop, 1);
+		assertThat(onLoop(loop, ran::get)).isEqualTo(1);
 		assertThat(onLoopThread).isTrue();
+		advance(loop, 1000);
+		assertThat(onLoop(loop, ran::get)).as("ran once").isEqualTo(1);
 	}
 
 	@Test
@@ -101,6 +112,9 @@ class EngineLoopTests extends EngineTestSupport {
 				done.countDown();
 			});
 		});
+		advance(loop, 50);
+		assertThat(onLoop(loop, () -> new ArrayList<>(order))).containsExactly(1, 2);
+		advance(loop, 40);
 		assertThat(done.await(3, TimeUnit.SECONDS)).isTrue();
 		assertThat(order).containsExactly(1, 2, 3);
 	}
@@ -115,6 +129,7 @@ class EngineLoopTests extends EngineTestSupport {
 			loop.schedule(150, later::countDown);
 			loop.execute(timeout::cancel);
 		});
+		advance(loop, 150);
 		assertThat(later.await(3, TimeUnit.SECONDS)).isTrue();
 		assertThat(cancelledRan).isFalse();
 	}

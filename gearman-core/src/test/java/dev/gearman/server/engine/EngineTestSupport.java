@@ -1,10 +1,15 @@
 package dev.gearman.server.engine;
 
+import java.time.Duration;
+
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.NonDurableJobStore;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 
@@ -12,11 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of the engine tests: one engine per test, started on first use so that a test can adjust
- * {@link #settings} (or {@link #store}) first, and shortcuts for the usual client and worker steps.
+ * {@link #settings} (or {@link #store}) first, and shortcuts for the usual client and worker steps. The engine runs
+ * as in production, on a Netty I/O event loop, but with a {@link ManualClock}: a test moves time with
+ * {@link #advance} instead of sleeping. A command that fails on the engine loop (an illegal job move, say) fails the
+ * test.
  */
 abstract class EngineTestSupport {
 
 	static final String PREFIX = "H:test";
+
+	/** One I/O thread shared by the engines of all tests, as a server with one I/O thread has. */
+	private static final EventLoopGroup EVENT_LOOPS = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+	protected final ManualClock clock = new ManualClock();
+
+	private long expectedFailures;
 
 	protected final GearmanServerSettings settings = new GearmanServerSettings();
 
@@ -36,14 +51,35 @@ abstract class EngineTestSupport {
 	void stopEngine() {
 		if (this.engine != null) {
 			this.engine.close();
+			assertThat(this.engine.loop().failures()).as("commands that failed on the engine loop (see the log)")
+				.isEqualTo(this.expectedFailures);
 		}
 	}
 
 	JobEngine engine() {
 		if (this.engine == null) {
-			this.engine = new JobEngine(this.settings, this.store, this.listener);
+			this.engine = new JobEngine(this.settings, this.store, new EngineLoop(EVENT_LOOPS.next(), this.clock),
+					this.listener);
 		}
 		return this.engine;
+	}
+
+	/** The test provokes this many failing engine commands on purpose. */
+	void expectEngineFailures(long failures) {
+		this.expectedFailures = failures;
+	}
+
+	/** Moves the engine's clock on and runs the timers that became due (CAN_DO_TIMEOUT, epoch jobs). */
+	void advance(Duration duration) {
+		// the commands handed over so far run first: a timer they arm counts from the time before the advance
+		engine().call(() -> null).join();
+		this.clock.advance(duration);
+		engine().loop().runDueTimers();
+	}
+
+	/** What the engine's registry holds now. */
+	JobRegistry.Census census() {
+		return engine().census().join();
 	}
 
 	/** The handle of the n-th job the engine created. */

@@ -1,5 +1,6 @@
 package dev.gearman.server.engine;
 
+import java.time.Duration;
 import dev.gearman.protocol.PacketType;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class RetryLimitTests extends EngineTestSupport {
 		slow.send(PacketType.CAN_DO_TIMEOUT, "f", "100");
 		String handle = submit(client, "f", "u", "data");
 		grab(slow);
+		advance(Duration.ofMillis(100));
 		client.expect(PacketType.WORK_FAIL, handle);
 		complete(slow, handle, "too late");
 		slow.expectError("JOB_NOT_FOUND");

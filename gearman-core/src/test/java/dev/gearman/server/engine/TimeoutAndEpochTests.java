@@ -1,17 +1,15 @@
 package dev.gearman.server.engine;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
- * CAN_DO_TIMEOUT (protocol notes §3.6) and SUBMIT_JOB_EPOCH (§3.8): the engine's timers.
+ * CAN_DO_TIMEOUT (protocol notes §3.6) and SUBMIT_JOB_EPOCH (§3.8): the engine's timers, on a clock the tests move.
  */
 class TimeoutAndEpochTests extends EngineTestSupport {
 
@@ -22,11 +20,12 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		slow.send(PacketType.CAN_DO_TIMEOUT, "f", "200");
 		TestPeer other = worker("f");
 		String handle = submit(client, "f", "", "data");
-		long start = System.nanoTime();
 		assertAssigned(grab(slow), handle, "f", "data");
 		other.send(PacketType.PRE_SLEEP);
+		advance(Duration.ofMillis(199));
+		other.expectNoMessage();
+		advance(Duration.ofMillis(1));
 		other.expect(PacketType.NOOP);
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 		assertAssigned(grab(other), handle, "f", "data");
 		assertThat(showJobs()).isEqualTo(handle + "\t1\t0\t0\n.\n");
 		complete(other, handle, "r");
@@ -42,6 +41,7 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		String handle = submit(client, "f", "", "data");
 		grab(slow);
 		watcher.send(PacketType.PRE_SLEEP);
+		advance(Duration.ofMillis(200));
 		watcher.expect(PacketType.NOOP);
 		complete(slow, handle, "too late");
 		assertThat(slow.expectError("JOB_NOT_FOUND")).isEqualTo("Job given in work result not found");
@@ -56,17 +56,19 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		String first = submitBg(client, "f", "a", "one");
 		String second = submitBg(client, "f", "b", "two");
 		grab(slow);
+		advance(Duration.ofMillis(100));
 		grab(slow);
-		await().atMost(Duration.ofSeconds(3))
-			.pollInterval(Duration.ofMillis(20))
-			.until(this::status, (status) -> status.equals("f\t2\t0\t1\n.\n"));
+		advance(Duration.ofMillis(100));
+		assertThat(status()).as("the first job timed out, the second not yet").isEqualTo("f\t2\t1\t1\n.\n");
+		advance(Duration.ofMillis(100));
+		assertThat(status()).isEqualTo("f\t2\t0\t1\n.\n");
 		TestPeer other = worker("f");
 		assertAssigned(grab(other), first, "f", "one");
 		assertAssigned(grab(other), second, "f", "two");
 	}
 
 	@Test
-	void jobCompletedWithinCanDoTimeoutShouldNotBeRequeued() throws InterruptedException {
+	void jobCompletedWithinCanDoTimeoutShouldNotBeRequeued() {
 		TestPeer client = peer();
 		TestPeer worker = peer();
 		worker.send(PacketType.CAN_DO_TIMEOUT, "f", "150");
@@ -76,7 +78,7 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		complete(worker, handle, "r");
 		client.expect(PacketType.WORK_COMPLETE, handle);
 		watcher.send(PacketType.PRE_SLEEP);
-		Thread.sleep(400);
+		advance(Duration.ofMillis(400));
 		watcher.expectNoMessage();
 		assertThat(showJobs()).isEqualTo(".\n");
 	}
@@ -94,18 +96,10 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		long when = nowSeconds() + 2;
 		String handle = submit(peer(), PacketType.SUBMIT_JOB_EPOCH, "f", when, "data");
 		expectNoJob(worker);
-		AtomicLong assignedAt = new AtomicLong();
-		await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(50)).until(() -> {
-			worker.send(PacketType.GRAB_JOB);
-			Packet reply = (Packet) worker.next();
-			assignedAt.set(System.currentTimeMillis());
-			if (reply.type() == PacketType.NO_JOB) {
-				return false;
-			}
-			assertAssigned(reply, handle, "f", "data");
-			return true;
-		});
-		assertThat(assignedAt.get()).as("assigned at or after its epoch time").isGreaterThanOrEqualTo(when * 1000);
+		advanceTo(when * 1000 - 1);
+		expectNoJob(worker);
+		advanceTo(when * 1000);
+		assertAssigned(grab(worker), handle, "f", "data");
 	}
 
 	@Test
@@ -115,10 +109,25 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		String handle = submit(peer(), PacketType.SUBMIT_JOB_EPOCH, "f", when, "data");
 		worker.send(PacketType.PRE_SLEEP);
 		worker.expectNoMessage();
-		assertThat(worker.next(Duration.ofSeconds(4))).as("NOOP when the epoch job is due")
-			.isEqualTo(Packet.response(PacketType.NOOP));
-		assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(when * 1000);
+		advanceTo(when * 1000 - 1);
+		worker.expectNoMessage();
+		advanceTo(when * 1000);
+		assertThat(worker.next()).as("NOOP when the epoch job is due").isEqualTo(Packet.response(PacketType.NOOP));
 		assertAssigned(grab(worker), handle, "f", "data");
+	}
+
+	@Test
+	void earlierEpochJobSubmittedLaterShouldRunFirst() {
+		TestPeer worker = worker("f");
+		TestPeer client = peer();
+		long now = nowSeconds();
+		String later = submit(client, PacketType.SUBMIT_JOB_EPOCH, "f", now + 20, "later");
+		String sooner = submit(client, PacketType.SUBMIT_JOB_EPOCH, "f", now + 10, "sooner");
+		advanceTo((now + 10) * 1000);
+		assertAssigned(grab(worker), sooner, "f", "sooner");
+		expectNoJob(worker);
+		advanceTo((now + 20) * 1000);
+		assertAssigned(grab(worker), later, "f", "later");
 	}
 
 	@Test
@@ -173,13 +182,13 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 	}
 
 	@Test
-	void cancelledEpochJobShouldNotWakeWorkers() throws InterruptedException {
+	void cancelledEpochJobShouldNotWakeWorkers() {
 		TestPeer worker = worker("f");
 		long when = nowSeconds() + 1;
 		String handle = submit(peer(), PacketType.SUBMIT_JOB_EPOCH, "f", when, "data");
 		assertThat(admin("cancel job " + handle)).isEqualTo("OK\r\n");
 		worker.send(PacketType.PRE_SLEEP);
-		Thread.sleep(Math.max(0, when * 1000 - System.currentTimeMillis()) + 200);
+		advanceTo(when * 1000 + 200);
 		worker.expectNoMessage();
 		expectNoJob(worker);
 	}
@@ -189,8 +198,13 @@ class TimeoutAndEpochTests extends EngineTestSupport {
 		return client.expect(PacketType.JOB_CREATED).arg(0);
 	}
 
-	private static long nowSeconds() {
-		return System.currentTimeMillis() / 1000;
+	private long nowSeconds() {
+		return this.clock.currentTimeMillis() / 1000;
+	}
+
+	/** Moves the engine's clock on to a wall-clock time. */
+	private void advanceTo(long epochMillis) {
+		advance(Duration.ofMillis(Math.max(0, epochMillis - this.clock.currentTimeMillis())));
 	}
 
 }

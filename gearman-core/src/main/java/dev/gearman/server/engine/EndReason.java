@@ -1,0 +1,23 @@
+package dev.gearman.server.engine;
+
+/**
+ * Why a job ended. Every end of a job goes through one method of {@code JobRegistry}, which takes the reason.
+ */
+public enum EndReason {
+
+	/** Its worker sent WORK_COMPLETE. */
+	COMPLETED,
+
+	/** Its worker sent WORK_FAIL or WORK_EXCEPTION, or it used up its attempts (the retry limit). */
+	FAILED,
+
+	/** An operator cancelled it ({@code cancel job}). */
+	CANCELLED,
+
+	/** Every foreground client that waited for it left: dropped from its queue, or its running result discarded. */
+	ABANDONED,
+
+	/** The store refused it, so its client was told ERROR QUEUE_ERROR and it never existed for anyone. */
+	DROPPED
+
+}

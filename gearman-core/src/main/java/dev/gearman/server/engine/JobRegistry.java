@@ -1,0 +1,447 @@
+package dev.gearman.server.engine;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.gearman.protocol.Packet;
+import dev.gearman.protocol.PacketType;
+import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.StoredJob;
+import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of jobs: the jobs table by handle, the unique-id reservations, the store's inserts and deletes, the
+ * queues and epoch schedule a job waits in, the worker that holds it, and every move of its {@link JobState}. Each
+ * move goes through {@link #move}, which checks it against the allowed moves and reports it to the listener; each
+ * end of a job goes through {@link #end}, which takes it out of every table, releases its unique id, deletes its
+ * stored row and frees its payload. Commands decide what should happen to a job (see {@link JobDispatcher},
+ * {@link Submissions}, {@link WorkResults}, {@link AdminCommands}); this class makes it happen. Engine-thread only.
+ * <p>
+ * Acknowledged means stored: with a durable store, a background job's JOB_CREATED waits for the store's commit.
+ * That holds for a new job and for a foreground job that a background submission joins; the job keeps its place
+ * in its queue meanwhile, so arrival order within a priority is kept whether or not a job is stored.
+ */
+final class JobRegistry {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobRegistry.class);
+
+	private final StoreWrites rows;
+
+	private final EngineClock clock;
+
+	private final EngineListener listener;
+
+	private final Outbox outbox;
+
+	private final String handlePrefix;
+
+	private final Map<String, Job> byHandle = new HashMap<>();
+
+	private final EpochSchedule epochs;
+
+	/** Live jobs per state, over all functions. */
+	private final int[] byState = new int[JobState.values().length];
+
+	private Consumer<JobFunction> onRunnable = (function) -> {
+	};
+
+	private long nextHandle = 1;
+
+	private long nextSequence = 1;
+
+	JobRegistry(String handlePrefix, JobStore store, EngineLoop loop, EngineListener listener, Outbox outbox) {
+		this.handlePrefix = handlePrefix + ":";
+		this.rows = new StoreWrites(store, loop, this::stored);
+		this.clock = loop.clock();
+		this.listener = listener;
+		this.outbox = outbox;
+		this.epochs = new EpochSchedule(loop, this::queueDueJobs);
+	}
+
+	/** Sets what runs when a function gets a job a worker can take: waking its sleeping workers. */
+	void onRunnable(Consumer<JobFunction> hook) {
+		this.onRunnable = hook;
+	}
+
+	// lookups
+
+	@Nullable Job byHandle(String handle) {
+		Job job = this.byHandle.get(handle);
+		if (job == null && !handle.isEmpty() && handle.charAt(handle.length() - 1) == 0) {
+			// some servers and clients pass the handle with its trailing NUL; accept both forms
+			job = this.byHandle.get(handle.substring(0, handle.length() - 1));
+		}
+		return job;
+	}
+
+	/** The live job a submission with this unique id joins instead of creating another, if any. */
+	@Nullable Job coalescable(JobFunction function, String unique, byte[] data) {
+		return UniqueIds.find(function, unique, data);
+	}
+
+	Collection<Job> jobs() {
+		return this.byHandle.values();
+	}
+
+	int size() {
+		return this.byHandle.size();
+	}
+
+	int count(JobState state) {
+		return this.byState[state.ordinal()];
+	}
+
+	/** Jobs held by workers, abandoned ones included. */
+	int running() {
+		return count(JobState.RUNNING) + count(JobState.ABANDONED);
+	}
+
+	/** Whether a store insert is still unanswered: a client may be owed a JOB_CREATED or an ERROR. */
+	boolean storing() {
+		return this.rows.pending() > 0;
+	}
+
+	boolean isDurable() {
+		return this.rows.isDurable();
+	}
+
+	// a job's life
+
+	/**
+	 * Enters a new job in the tables and reserves its unique id; {@link #admit} then makes it runnable.
+	 * @param payloadBuffer the payload when it stays in a buffer, already retained for the job
+	 */
+	Job create(JobFunction function, String unique, byte[] data, @Nullable ByteBuf payloadBuffer, Priority priority,
+			boolean background, long whenToRun, @Nullable String reducer) {
+		Job job = new Job(this.nextSequence++, this.handlePrefix + this.nextHandle++, function, unique, data,
+				priority, background, whenToRun, reducer);
+		job.payloadBuffer = payloadBuffer;
+		this.byHandle.put(job.handle, job);
+		UniqueIds.reserve(job);
+		return job;
+	}
+
+	/**
+	 * Makes a new job runnable and answers its submitter: a background job for a durable store is stored first (it
+	 * holds its place in its queue meanwhile) and JOB_CREATED follows the commit; any other job is queued or
+	 * scheduled and answered at once.
+	 */
+	void admit(Job job, Session submitter) {
+		if (job.background && this.rows.isDurable()) {
+			if (!isScheduledLater(job)) {
+				job.function.queue(job.priority).addLast(job);
+			}
+			move(job, JobState.STORING);
+			this.rows.insert(job, submitter.reserve());
+			return;
+		}
+		this.listener.jobSubmitted(job.function.name, job.priority, job.background);
+		place(job);
+		this.outbox.reply(submitter, PacketType.JOB_CREATED, job.handle);
+	}
+
+	/**
+	 * A submission joins a live job with its unique id. A foreground client attaches to it; a background submission
+	 * turns a foreground job into a background one, stored (with a durable store) before its JOB_CREATED. Either
+	 * way an abandoned job has someone waiting for it again.
+	 */
+	void join(Job job, Session client, boolean background) {
+		if (!background) {
+			attach(client, job);
+		}
+		else if (!job.background) {
+			job.background = true;
+			if (this.rows.isDurable() && job.persistence == Job.Persistence.NONE) {
+				if (job.state == JobState.ABANDONED) {
+					move(job, JobState.RUNNING);
+				}
+				this.rows.insert(job, client.reserve());
+				return;
+			}
+		}
+		if (job.state == JobState.ABANDONED) {
+			move(job, JobState.RUNNING);
+		}
+		if (job.persistence == Job.Persistence.PENDING) {
+			job.pendingReplies.add(client.reserve());
+		}
+		else {
+			this.outbox.reply(client, PacketType.JOB_CREATED, job.handle);
+		}
+	}
+
+	/** Re-creates a job read from the store at startup, under a new handle. */
+	void replay(StoredJob stored, JobFunction function) {
+		boolean generated = stored.unique().startsWith(StoreWrites.GENERATED_KEY_PREFIX);
+		String unique = generated ? "" : stored.unique();
+		if (coalescable(function, unique, stored.data()) != null) {
+			logger.warn("Skipping stored job '{}' of function '{}': its unique id is already in use",
+					stored.unique(), stored.function());
+			return;
+		}
+		this.nextSequence = Math.max(this.nextSequence, stored.sequence() + 1);
+		Job job = new Job(stored.sequence(), this.handlePrefix + this.nextHandle++, function, unique, stored.data(),
+				Priority.of(stored.priority()), true, stored.whenToRun(), null);
+		job.storeKey = stored.unique();
+		job.persistence = Job.Persistence.STORED;
+		this.byHandle.put(job.handle, job);
+		UniqueIds.reserve(job);
+		place(job);
+	}
+
+	void attach(Session client, Job job) {
+		if (client.attached.add(job)) {
+			job.addClient(client);
+		}
+	}
+
+	/** A foreground client is gone; the session forgets the job itself. */
+	void detach(Session client, Job job) {
+		job.clients.remove(client);
+		if (job.clients.isEmpty() && !job.background) {
+			abandon(job);
+		}
+	}
+
+	/** Hands a queued job to a worker. */
+	void assign(Job job, Session worker) {
+		job.list.remove(job);
+		job.worker = worker;
+		worker.running.add(job);
+		job.startedNanos = this.clock.nanoTime();
+		move(job, JobState.RUNNING);
+		this.listener.jobStarted(job.function.name, job.startedNanos - job.enqueuedNanos);
+	}
+
+	/** Puts a job its worker let go back at the end of its queue. */
+	void requeue(Job job) {
+		detachWorker(job);
+		job.numerator = "0";
+		job.denominator = "0";
+		toQueue(job);
+	}
+
+	/**
+	 * Nobody waits for a foreground job any more: one that waits is dropped at once, a running one finishes on its
+	 * worker with its result discarded. (gearmand drops a background job a foreground client had joined; here it
+	 * stays.)
+	 */
+	void abandon(Job job) {
+		switch (job.state) {
+			case QUEUED, SCHEDULED, STORING -> end(job, EndReason.ABANDONED);
+			case RUNNING -> move(job, JobState.ABANDONED);
+			default -> {
+			}
+		}
+	}
+
+	/**
+	 * Fails the job for every client waiting for it and ends it; a running job keeps running on its worker, with its
+	 * result discarded and its stored row deleted now, so that it does not run again after a restart.
+	 */
+	void cancel(Job job) {
+		this.outbox.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
+		detachClients(job);
+		job.background = false;
+		if (job.state.isAssigned()) {
+			forgetRow(job);
+			if (job.state == JobState.RUNNING) {
+				move(job, JobState.ABANDONED);
+			}
+		}
+		else {
+			end(job, EndReason.CANCELLED);
+		}
+	}
+
+	/**
+	 * Ends a job: takes it out of its queue, schedule or worker, detaches its clients, releases its unique id,
+	 * deletes its stored row and frees its payload. Telling the clients is the caller's part.
+	 */
+	void end(Job job, EndReason reason) {
+		switch (job.state) {
+			case QUEUED, STORING -> {
+				if (job.list != null) {
+					job.list.remove(job);
+				}
+			}
+			case SCHEDULED -> this.epochs.remove(job);
+			case RUNNING, ABANDONED -> detachWorker(job);
+			default -> {
+			}
+		}
+		detachClients(job);
+		UniqueIds.release(job);
+		this.byHandle.remove(job.handle, job);
+		forgetRow(job);
+		// a JOB_ASSIGN still being written holds its own reference
+		job.freePayload();
+		move(job, JobState.DONE);
+		this.listener.jobEnded(job.function.name, reason);
+	}
+
+	/** Frees the payload buffers of every job still held, when the engine stops; their stored rows stay. */
+	void freeAllPayloads() {
+		for (Job job : this.byHandle.values()) {
+			job.freePayload();
+		}
+	}
+
+	/** What the registry holds, for tests that check nothing is left dangling. */
+	Census census(Collection<JobFunction> functions) {
+		int uniques = 0;
+		for (JobFunction function : functions) {
+			uniques += function.byUnique.size() + function.byData.size();
+		}
+		int stored = 0;
+		int buffers = 0;
+		for (Job job : this.byHandle.values()) {
+			stored += (job.persistence == Job.Persistence.STORED) ? 1 : 0;
+			buffers += (job.payloadBuffer != null) ? 1 : 0;
+		}
+		return new Census(this.byHandle.size(), uniques, stored, buffers, this.rows.pending());
+	}
+
+	// the moves
+
+	private void move(Job job, JobState to) {
+		JobState from = job.state;
+		if (!from.canMoveTo(to)) {
+			throw new IllegalJobMoveException(job.handle, from, to);
+		}
+		job.state = to;
+		if (from.isLive()) {
+			this.byState[from.ordinal()]--;
+		}
+		if (to.isLive()) {
+			this.byState[to.ordinal()]++;
+		}
+		job.function.moved(job, from, to);
+		this.listener.jobMoved(job.function.name, from, to);
+	}
+
+	private boolean isScheduledLater(Job job) {
+		return job.whenToRun > 0 && job.dueMillis() > this.clock.currentTimeMillis();
+	}
+
+	/** Queues a job, or schedules it if its epoch time has not come. */
+	private void place(Job job) {
+		if (job.list == null && isScheduledLater(job)) {
+			move(job, JobState.SCHEDULED);
+			this.epochs.add(job);
+		}
+		else {
+			toQueue(job);
+		}
+	}
+
+	/** Makes a job ready to be handed out; a job that held its place while being stored keeps it. */
+	private void toQueue(Job job) {
+		JobList queue = job.function.queue(job.priority);
+		if (job.list == null) {
+			queue.addLast(job);
+		}
+		job.enqueuedNanos = this.clock.nanoTime();
+		move(job, JobState.QUEUED);
+		// behind a job still being stored nothing can be handed out yet: no worker is woken in vain
+		if (queue.peekFirst().state == JobState.QUEUED) {
+			this.onRunnable.accept(job.function);
+		}
+	}
+
+	private void queueDueJobs() {
+		long now = this.clock.currentTimeMillis();
+		Job job;
+		while ((job = this.epochs.pollDue(now)) != null) {
+			toQueue(job);
+		}
+	}
+
+	private void detachWorker(Job job) {
+		Session worker = job.worker;
+		if (worker != null) {
+			worker.running.remove(job);
+			job.worker = null;
+		}
+		if (job.timeout != null) {
+			job.timeout.cancel();
+			job.timeout = null;
+		}
+	}
+
+	private void detachClients(Job job) {
+		for (Session client : job.clients) {
+			client.attached.remove(job);
+		}
+		job.clients.clear();
+	}
+
+	// the store
+
+	/** The store answered an insert: the submitters hear of it, and the job moves on or is dropped. */
+	private void stored(Job job, @Nullable Throwable failure) {
+		List<Session.Reply> replies = this.rows.answered(job);
+		if (failure != null) {
+			logger.debug("Storing job {} of function '{}' failed", job.handle, job.function.name, failure);
+			job.persistence = Job.Persistence.NONE;
+			fillAll(replies, () -> Packet.error("QUEUE_ERROR", "QUEUE_ERROR"));
+			if (job.state == JobState.STORING) {
+				end(job, EndReason.DROPPED);
+			}
+			else if (job.state != JobState.DONE) {
+				// a foreground job that a background submission joined stays the foreground job it was
+				job.background = false;
+				if (job.clients.isEmpty()) {
+					abandon(job);
+				}
+			}
+			return;
+		}
+		job.persistence = Job.Persistence.STORED;
+		fillAll(replies, () -> Packet.response(PacketType.JOB_CREATED, job.handle));
+		if (job.state == JobState.DONE || !job.background) {
+			// it ended, or was cancelled, while its row was written: the row must not outlive it
+			forgetRow(job);
+		}
+		else if (job.state == JobState.STORING) {
+			this.listener.jobSubmitted(job.function.name, job.priority, true);
+			place(job);
+		}
+	}
+
+	/** Deletes a job's stored row; a row still being written is deleted when its insert is answered. */
+	private void forgetRow(Job job) {
+		this.rows.delete(job);
+	}
+
+	private void fillAll(@Nullable List<Session.Reply> replies, Supplier<Packet> packet) {
+		if (replies != null) {
+			for (Session.Reply reply : replies) {
+				this.outbox.fill(reply, packet.get());
+			}
+		}
+	}
+
+	/**
+	 * What the registry holds at one moment.
+	 *
+	 * @param jobs live jobs
+	 * @param uniques unique-id reservations
+	 * @param storedRows jobs whose row the store holds
+	 * @param payloadBuffers payload buffers jobs hold
+	 * @param pendingStores store inserts not answered yet
+	 */
+	record Census(int jobs, int uniques, int storedRows, int payloadBuffers, int pendingStores) {
+
+		static final Census EMPTY = new Census(0, 0, 0, 0, 0);
+
+	}
+
+}
