@@ -278,7 +278,7 @@ final class JobRegistry {
 			}
 		}
 		detachClients(job);
-		UniqueIds.release(job);
+		UniqueIds.unreserve(job);
 		this.byHandle.remove(job.handle, job);
 		forgetRow(job);
 		// a JOB_ASSIGN still being written holds its own reference

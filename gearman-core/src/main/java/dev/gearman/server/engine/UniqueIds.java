@@ -35,7 +35,7 @@ final class UniqueIds {
 		job.function.byUnique.put(job.unique, job);
 	}
 
-	static void release(Job job) {
+	static void unreserve(Job job) {
 		if (job.unique.isEmpty()) {
 			return;
 		}
