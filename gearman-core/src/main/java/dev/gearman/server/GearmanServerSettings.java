@@ -52,6 +52,27 @@ public class GearmanServerSettings {
 	/** Queue limit applied to every function when it is first seen, for each priority; 0 = unlimited. */
 	private int defaultMaxQueue;
 
+	/** Longest function name accepted, in bytes; libgearman's GEARMAN_FUNCTION_MAX_SIZE. */
+	private int maxFunctionNameLength = 512;
+
+	/** Most functions one worker connection may register (CAN_DO); 0 = unlimited. */
+	private int maxAbilitiesPerWorker = 1000;
+
+	/** Most functions the server knows at once; 0 = unlimited. Stored jobs replayed at start are always taken. */
+	private int maxFunctions = 100_000;
+
+	/**
+	 * How long a function nobody registers, queues jobs for or configured ({@code maxqueue}, {@code create
+	 * function}) is kept before it is forgotten; zero or negative = kept for ever, as gearmand does.
+	 */
+	private Duration idleFunctionRetention = Duration.ofMinutes(10);
+
+	/** Most bytes of payload all live jobs may hold together; 0 = half the maximum heap. */
+	private long maxQueuedBytes;
+
+	/** Most bytes of payload the live jobs of one function may hold; 0 = no limit of its own. */
+	private long maxQueuedBytesPerFunction;
+
 	/** Number of Netty I/O threads; 0 = Netty's default (twice the CPU count). */
 	private int ioThreads;
 
@@ -196,6 +217,80 @@ public class GearmanServerSettings {
 
 	public void setVersion(String version) {
 		this.version = version;
+	}
+
+	public int getMaxFunctionNameLength() {
+		return this.maxFunctionNameLength;
+	}
+
+	public void setMaxFunctionNameLength(int maxFunctionNameLength) {
+		if (maxFunctionNameLength < 1) {
+			throw new IllegalArgumentException(
+					"maxFunctionNameLength: " + maxFunctionNameLength + " (expected: at least 1)");
+		}
+		this.maxFunctionNameLength = maxFunctionNameLength;
+	}
+
+	public int getMaxAbilitiesPerWorker() {
+		return this.maxAbilitiesPerWorker;
+	}
+
+	public void setMaxAbilitiesPerWorker(int maxAbilitiesPerWorker) {
+		this.maxAbilitiesPerWorker = nonNegative("maxAbilitiesPerWorker", maxAbilitiesPerWorker);
+	}
+
+	public int getMaxFunctions() {
+		return this.maxFunctions;
+	}
+
+	public void setMaxFunctions(int maxFunctions) {
+		this.maxFunctions = nonNegative("maxFunctions", maxFunctions);
+	}
+
+	public Duration getIdleFunctionRetention() {
+		return this.idleFunctionRetention;
+	}
+
+	public void setIdleFunctionRetention(Duration idleFunctionRetention) {
+		this.idleFunctionRetention = idleFunctionRetention;
+	}
+
+	public long getMaxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	public void setMaxQueuedBytes(long maxQueuedBytes) {
+		if (maxQueuedBytes < 0) {
+			throw new IllegalArgumentException("maxQueuedBytes: " + maxQueuedBytes + " (expected: >= 0)");
+		}
+		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	/**
+	 * The limit on all queued payload bytes that applies: the configured one, or half the maximum heap.
+	 * @return bytes
+	 */
+	public long effectiveMaxQueuedBytes() {
+		return (this.maxQueuedBytes > 0) ? this.maxQueuedBytes : Runtime.getRuntime().maxMemory() / 2;
+	}
+
+	public long getMaxQueuedBytesPerFunction() {
+		return this.maxQueuedBytesPerFunction;
+	}
+
+	public void setMaxQueuedBytesPerFunction(long maxQueuedBytesPerFunction) {
+		if (maxQueuedBytesPerFunction < 0) {
+			throw new IllegalArgumentException(
+					"maxQueuedBytesPerFunction: " + maxQueuedBytesPerFunction + " (expected: >= 0)");
+		}
+		this.maxQueuedBytesPerFunction = maxQueuedBytesPerFunction;
+	}
+
+	private static int nonNegative(String name, int value) {
+		if (value < 0) {
+			throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0, 0 for unlimited)");
+		}
+		return value;
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Locale;
 
 import dev.gearman.protocol.AdminReply;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +150,10 @@ final class AdminCommands {
 		catch (NumberFormatException ex) {
 			return invalidArguments("maxqueue");
 		}
-		JobFunction function = this.functions.function(tokens[1]);
+		JobFunction function = configure(tokens[1]);
+		if (function == null) {
+			return tooMany(tokens[1]);
+		}
 		System.arraycopy(limits, 0, function.maxQueue, 0, 3);
 		return OK;
 	}
@@ -187,9 +191,22 @@ final class AdminCommands {
 		return OK;
 	}
 
+	/** The function an admin command configures; configuration keeps it while nobody uses it. */
+	private @Nullable JobFunction configure(String name) {
+		JobFunction function = this.functions.isValidName(name) ? this.functions.function(name) : null;
+		if (function != null) {
+			function.configured = true;
+		}
+		return function;
+	}
+
+	private String tooMany(String name) {
+		return this.functions.isValidName(name) ? "ERR TOO_MANY_FUNCTIONS Server+knows+too+many+functions\r\n"
+				: "ERR ARGUMENT_TOO_LARGE Function+name+too+long\r\n";
+	}
+
 	private String createFunction(String name) {
-		this.functions.function(name);
-		return OK;
+		return (configure(name) != null) ? OK : tooMany(name);
 	}
 
 	/** Refuses while the function has workers or jobs of any kind, so that no job is left dangling. */

@@ -38,6 +38,9 @@ final class Job {
 	 */
 	@Nullable ByteBuf payloadBuffer;
 
+	/** Bytes of payload the job holds, array or buffer; counted against the queued-bytes limits. */
+	int payloadSize;
+
 	final Priority priority;
 
 	/** Whether nobody waits for the result; a foreground job becomes one when a background submission joins it. */
@@ -76,6 +79,11 @@ final class Job {
 	long enqueuedNanos;
 
 	long startedNanos;
+
+	/** Other live jobs with the same unique id under other functions; kept by {@link UniqueIds}. */
+	@Nullable Job prevSameUnique;
+
+	@Nullable Job nextSameUnique;
 
 	/** The queue the job is in, if any. */
 	@Nullable JobList list;

@@ -1,5 +1,7 @@
 package dev.gearman.server.engine;
 
+import java.util.LinkedHashSet;
+
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +23,8 @@ final class JobDispatcher {
 
 	private final JobRegistry registry;
 
+	private final FunctionTable functions;
+
 	private final Drain drain;
 
 	private final Outbox outbox;
@@ -33,9 +37,10 @@ final class JobDispatcher {
 
 	private final int workerWakeup;
 
-	JobDispatcher(JobRegistry registry, Drain drain, Outbox outbox, EngineLoop loop, EngineListener listener,
-			int retryLimit, int workerWakeup) {
+	JobDispatcher(JobRegistry registry, FunctionTable functions, Drain drain, Outbox outbox, EngineLoop loop,
+			EngineListener listener, int retryLimit, int workerWakeup) {
 		this.registry = registry;
+		this.functions = functions;
 		this.drain = drain;
 		this.outbox = outbox;
 		this.loop = loop;
@@ -103,19 +108,37 @@ final class JobDispatcher {
 	 */
 	private @Nullable Job select(Session worker, boolean take) {
 		for (Priority priority : PRIORITIES) {
-			for (JobFunction function : worker.abilities.keySet()) {
-				if (function.queued(priority) == 0) {
-					continue;
-				}
-				Job head = function.queue(priority).peekFirst();
-				if (head == null || head.state != JobState.QUEUED) {
-					continue;
-				}
-				if (take) {
-					Long timeout = worker.abilities.remove(function);
-					worker.abilities.put(function, timeout);
-				}
-				return head;
+			LinkedHashSet<JobFunction> runnable = this.functions.runnable(priority);
+			if (runnable.isEmpty()) {
+				continue;
+			}
+			// whichever is smaller: the worker's functions, or the functions that have work at this priority
+			JobFunction function = (worker.abilities.size() <= runnable.size())
+					? firstReady(worker.abilities.keySet(), priority, null)
+					: firstReady(runnable, priority, worker);
+			if (function == null) {
+				continue;
+			}
+			if (take) {
+				Long timeout = worker.abilities.remove(function);
+				worker.abilities.put(function, timeout);
+				this.functions.rotate(function, priority);
+			}
+			return function.queue(priority).peekFirst();
+		}
+		return null;
+	}
+
+	/** The first function whose queue at a priority starts with a job ready to hand out (and the worker can do). */
+	private static @Nullable JobFunction firstReady(Iterable<JobFunction> functions, Priority priority,
+			@Nullable Session worker) {
+		for (JobFunction function : functions) {
+			if (function.queued(priority) == 0 || (worker != null && !worker.abilities.containsKey(function))) {
+				continue;
+			}
+			Job head = function.queue(priority).peekFirst();
+			if (head != null && head.state == JobState.QUEUED) {
+				return function;
 			}
 		}
 		return null;

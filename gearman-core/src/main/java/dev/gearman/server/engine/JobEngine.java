@@ -78,17 +78,20 @@ public final class JobEngine implements AutoCloseable {
 		this.exceptionsByDefault = settings.isExceptions();
 		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
 		Outbox outbox = new Outbox();
-		this.functions = new FunctionTable(settings.getDefaultMaxQueue());
-		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox);
+		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
+				settings.getMaxFunctionNameLength(), settings.getIdleFunctionRetention().toMillis(), loop);
+		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox,
+				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
 		this.drain = new Drain(this.registry);
-		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.drain, outbox, loop, safe,
+		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop, safe,
 				settings.getRetryLimit(), settings.getWorkerWakeup());
 		this.registry.onRunnable(dispatcher::wake);
-		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher);
+		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox,
+				settings.getMaxAbilitiesPerWorker());
 		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
 		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox),
 				dispatcher, abilities, new WorkResults(this.registry, outbox, safe, loop.clock()),
-				new StatusQueries(this.registry, this.functions, outbox), this.connections,
+				new StatusQueries(this.registry, outbox), this.connections,
 				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox,
 						settings.getVersion()),
 				outbox);
@@ -150,7 +153,7 @@ public final class JobEngine implements AutoCloseable {
 		return call(() -> {
 			long[] count = new long[1];
 			this.store.replay((stored) -> {
-				this.registry.replay(stored, this.functions.function(stored.function()));
+				this.registry.replay(stored, this.functions.functionForReplay(stored.function()));
 				count[0]++;
 			});
 			return count[0];

@@ -30,14 +30,32 @@ final class JobFunction {
 	/** Per-priority limit on the function's live jobs; 0 = unlimited. Set by {@code maxqueue}: configuration. */
 	final int[] maxQueue = new int[3];
 
+	/** Payload bytes of the function's live jobs. */
+	long payloadBytes;
+
+	/** Set by {@code maxqueue} and {@code create function}: configuration is kept while idle. */
+	boolean configured;
+
+	/** Removed from the table; a stale reference (an idle-queue entry) must not act on it. */
+	boolean dropped;
+
+	/** When it last went idle, by the engine clock; kept by {@link FunctionTable}. */
+	long idleSince;
+
+	/** Whether it waits in the table's idle queue. */
+	boolean inIdleQueue;
+
+	private final FunctionTable table;
+
 	/** Live jobs per {@link JobState}. */
 	private final int[] byState = new int[JobState.values().length];
 
 	/** {@link JobState#QUEUED} jobs per priority; the queues may also hold jobs that are still being stored. */
 	private final int[] queuedByPriority = new int[3];
 
-	JobFunction(String name, int[] defaultMaxQueue) {
+	JobFunction(String name, int[] defaultMaxQueue, FunctionTable table) {
 		this.name = name;
+		this.table = table;
 		System.arraycopy(defaultMaxQueue, 0, this.maxQueue, 0, 3);
 	}
 
@@ -53,11 +71,15 @@ final class JobFunction {
 		if (to.isLive()) {
 			this.byState[to.ordinal()]++;
 		}
-		if (from == JobState.QUEUED) {
-			this.queuedByPriority[job.priority.ordinal()]--;
+		int priority = job.priority.ordinal();
+		if (from == JobState.QUEUED && --this.queuedByPriority[priority] == 0) {
+			this.table.runnableChanged(this, job.priority, false);
 		}
-		if (to == JobState.QUEUED) {
-			this.queuedByPriority[job.priority.ordinal()]++;
+		if (to == JobState.QUEUED && this.queuedByPriority[priority]++ == 0) {
+			this.table.runnableChanged(this, job.priority, true);
+		}
+		if (to == JobState.DONE) {
+			this.table.checkIdle(this);
 		}
 	}
 

@@ -46,8 +46,17 @@ final class JobRegistry {
 
 	private final EpochSchedule epochs;
 
+	private final UniqueIds uniques = new UniqueIds();
+
 	/** Live jobs per state, over all functions. */
 	private final int[] byState = new int[JobState.values().length];
+
+	/** Payload bytes all live jobs hold. */
+	private long payloadBytes;
+
+	private final long maxPayloadBytes;
+
+	private final long maxPayloadBytesPerFunction;
 
 	private Consumer<JobFunction> onRunnable = (function) -> {
 	};
@@ -57,6 +66,17 @@ final class JobRegistry {
 	private long nextSequence = 1;
 
 	JobRegistry(String handlePrefix, JobStore store, EngineLoop loop, EngineListener listener, Outbox outbox) {
+		this(handlePrefix, store, loop, listener, outbox, Long.MAX_VALUE, 0);
+	}
+
+	/**
+	 * @param maxPayloadBytes most payload bytes all live jobs may hold
+	 * @param maxPayloadBytesPerFunction most payload bytes one function's live jobs may hold, 0 = no own limit
+	 */
+	JobRegistry(String handlePrefix, JobStore store, EngineLoop loop, EngineListener listener, Outbox outbox,
+			long maxPayloadBytes, long maxPayloadBytesPerFunction) {
+		this.maxPayloadBytes = maxPayloadBytes;
+		this.maxPayloadBytesPerFunction = maxPayloadBytesPerFunction;
 		this.handlePrefix = handlePrefix + ":";
 		this.rows = new StoreWrites(store, loop, this::stored);
 		this.clock = loop.clock();
@@ -83,7 +103,25 @@ final class JobRegistry {
 
 	/** The live job a submission with this unique id joins instead of creating another, if any. */
 	@Nullable Job coalescable(JobFunction function, String unique, byte[] data) {
-		return UniqueIds.find(function, unique, data);
+		return this.uniques.find(function, unique, data);
+	}
+
+	/** A live job with this unique id, of any function, for GET_STATUS_UNIQUE. */
+	@Nullable Job anyByUnique(String unique) {
+		return this.uniques.anyFunction(unique);
+	}
+
+	/** Whether a new job with this much payload fits the queued-bytes limits. */
+	boolean hasRoomFor(JobFunction function, long size) {
+		if (this.payloadBytes + size > this.maxPayloadBytes) {
+			return false;
+		}
+		return this.maxPayloadBytesPerFunction <= 0
+				|| function.payloadBytes + size <= this.maxPayloadBytesPerFunction;
+	}
+
+	long payloadBytes() {
+		return this.payloadBytes;
 	}
 
 	Collection<Job> jobs() {
@@ -123,8 +161,7 @@ final class JobRegistry {
 		Job job = new Job(this.nextSequence++, this.handlePrefix + this.nextHandle++, function, unique, data,
 				priority, background, whenToRun, reducer);
 		job.payloadBuffer = payloadBuffer;
-		this.byHandle.put(job.handle, job);
-		UniqueIds.reserve(job);
+		register(job, (payloadBuffer != null) ? payloadBuffer.readableBytes() : data.length);
 		return job;
 	}
 
@@ -191,9 +228,16 @@ final class JobRegistry {
 				Priority.of(stored.priority()), true, stored.whenToRun(), null);
 		job.storeKey = stored.unique();
 		job.persistence = Job.Persistence.STORED;
-		this.byHandle.put(job.handle, job);
-		UniqueIds.reserve(job);
+		register(job, stored.data().length);
 		place(job);
+	}
+
+	private void register(Job job, int payloadSize) {
+		job.payloadSize = payloadSize;
+		this.payloadBytes += payloadSize;
+		job.function.payloadBytes += payloadSize;
+		this.byHandle.put(job.handle, job);
+		this.uniques.reserve(job);
 	}
 
 	void attach(Session client, Job job) {
@@ -278,8 +322,10 @@ final class JobRegistry {
 			}
 		}
 		detachClients(job);
-		UniqueIds.unreserve(job);
+		this.uniques.unreserve(job);
 		this.byHandle.remove(job.handle, job);
+		this.payloadBytes -= job.payloadSize;
+		job.function.payloadBytes -= job.payloadSize;
 		forgetRow(job);
 		// a JOB_ASSIGN still being written holds its own reference
 		job.freePayload();
@@ -300,6 +346,7 @@ final class JobRegistry {
 		for (JobFunction function : functions) {
 			uniques += function.byUnique.size() + function.byData.size();
 		}
+		uniques += this.uniques.size();
 		int stored = 0;
 		int buffers = 0;
 		for (Job job : this.byHandle.values()) {

@@ -41,6 +41,9 @@ public final class Session {
 
 	boolean closed;
 
+	/** Whether a CAN_DO of this connection was refused already: the log says so once per connection. */
+	boolean refusedAbility;
+
 	private final ArrayDeque<Object> outbox = new ArrayDeque<>();
 
 	private boolean dirty;

@@ -10,13 +10,10 @@ final class StatusQueries {
 
 	private final JobRegistry registry;
 
-	private final FunctionTable functions;
-
 	private final Outbox outbox;
 
-	StatusQueries(JobRegistry registry, FunctionTable functions, Outbox outbox) {
+	StatusQueries(JobRegistry registry, Outbox outbox) {
 		this.registry = registry;
-		this.functions = functions;
 		this.outbox = outbox;
 	}
 
@@ -32,13 +29,11 @@ final class StatusQueries {
 
 	void byUnique(Session client, String argument) {
 		String unique = beforeNul(argument);
-		for (JobFunction function : this.functions.all()) {
-			Job job = function.byUnique.get(unique);
-			if (job != null) {
-				this.outbox.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "1", running(job), job.numerator,
-						job.denominator, Integer.toString(job.clients.size()));
-				return;
-			}
+		Job job = this.registry.anyByUnique(unique);
+		if (job != null) {
+			this.outbox.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "1", running(job), job.numerator,
+					job.denominator, Integer.toString(job.clients.size()));
+			return;
 		}
 		this.outbox.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "0", "0", "0", "0", "0");
 	}

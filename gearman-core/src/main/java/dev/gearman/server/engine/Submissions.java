@@ -66,7 +66,17 @@ final class Submissions {
 			this.outbox.send(client, Packet.error("ARGUMENT_TOO_LARGE", "Unique value too large"));
 			return;
 		}
-		JobFunction function = this.functions.function(packet.arg(0));
+		String name = packet.arg(0);
+		if (!this.functions.isValidName(name)) {
+			this.outbox.send(client, Packet.error("ARGUMENT_TOO_LARGE", "Function name too long (expected: at most "
+					+ this.functions.maxNameLength() + " bytes)"));
+			return;
+		}
+		JobFunction function = this.functions.function(name);
+		if (function == null) {
+			this.outbox.send(client, Packet.error("QUEUE_ERROR", "Too many functions"));
+			return;
+		}
 		// a large payload stays in its buffer, unless it must be an array: for the store, or as a coalescing key
 		boolean keepBuffer = packet.dataBuffer() != null && !(background && this.registry.isDurable())
 				&& !DataKey.UNIQUE_BY_DATA.equals(unique);
@@ -78,6 +88,12 @@ final class Submissions {
 		}
 		if (function.isFull(priority)) {
 			this.outbox.send(client, Packet.error("QUEUE_ERROR", "Job queue is full"));
+			return;
+		}
+		long size = (packet.dataBuffer() != null) ? packet.dataBuffer().readableBytes() : packet.data().length;
+		if (!this.registry.hasRoomFor(function, size)) {
+			// payloads are what fills the memory: a queue of a few large jobs is as full as one of many small ones
+			this.outbox.send(client, Packet.error("QUEUE_ERROR", "Job queue is full (queued bytes)"));
 			return;
 		}
 		// the engine releases the packet when this command is done; the job keeps its payload until it ends

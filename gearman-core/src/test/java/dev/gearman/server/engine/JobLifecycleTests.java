@@ -216,7 +216,7 @@ class JobLifecycleTests extends EngineTestSupport {
 		Throwable failure = engine.call(() -> {
 			JobRegistry registry = new JobRegistry("H:t", NonDurableJobStore.INSTANCE, engine.loop(),
 					EngineListener.NONE, new Outbox());
-			registry.replay(new StoredJob("f", "u", 1, new byte[0], 0, 1), new JobFunction("f", new int[3]));
+			registry.replay(new StoredJob("f", "u", 1, new byte[0], 0, 1), new FunctionTable(0, 0, 512, 0, engine.loop()).functionForReplay("f"));
 			Job job = registry.byHandle("H:t:1");
 			registry.end(job, EndReason.CANCELLED);
 			try {
