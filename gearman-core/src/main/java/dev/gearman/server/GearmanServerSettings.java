@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 
 import dev.gearman.protocol.GearmanConstants;
+import dev.gearman.server.access.AccessPolicy;
 
 /**
  * Settings of a {@link GearmanServer}. Plain mutable bean with gearmand's defaults where gearmand has one; the
@@ -72,6 +73,9 @@ public class GearmanServerSettings {
 
 	/** Most bytes of payload the live jobs of one function may hold; 0 = no limit of its own. */
 	private long maxQueuedBytesPerFunction;
+
+	/** Who may submit, work and administer; {@link AccessPolicy#OPEN} (everything) unless an access list is set. */
+	private AccessPolicy accessPolicy = AccessPolicy.OPEN;
 
 	/** Number of Netty I/O threads; 0 = Netty's default (twice the CPU count). */
 	private int ioThreads;
@@ -291,6 +295,14 @@ public class GearmanServerSettings {
 			throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0, 0 for unlimited)");
 		}
 		return value;
+	}
+
+	public AccessPolicy getAccessPolicy() {
+		return this.accessPolicy;
+	}
+
+	public void setAccessPolicy(AccessPolicy accessPolicy) {
+		this.accessPolicy = accessPolicy;
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Locale;
 
 import dev.gearman.protocol.AdminReply;
+import dev.gearman.server.access.AccessPolicy.AdminAccess;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,12 @@ final class AdminCommands {
 
 	private final String version;
 
+	private final AccessGate gate;
+
 	AdminCommands(JobRegistry registry, FunctionTable functions, Collection<Session> sessions, Outbox outbox,
-			String version) {
+			AccessGate gate, String version) {
 		this.registry = registry;
+		this.gate = gate;
 		this.functions = functions;
 		this.sessions = sessions;
 		this.outbox = outbox;
@@ -40,7 +44,21 @@ final class AdminCommands {
 
 	void handle(Session session, String line) {
 		String[] tokens = line.trim().isEmpty() ? new String[] { "" } : line.trim().split(" +");
+		AdminAccess access = access(tokens[0].toLowerCase(Locale.ROOT));
+		if (access != null && !this.gate.mayAdmin(session, access)) {
+			this.outbox.send(session, new AdminReply("ERR PERMISSION_DENIED Identity+may+not+use+this+command\r\n"));
+			return;
+		}
 		this.outbox.send(session, new AdminReply(reply(tokens)));
+	}
+
+	/** What a command needs: listings reveal jobs and workers, the others change state; version and the like are free. */
+	private static @Nullable AdminAccess access(String command) {
+		return switch (command) {
+			case "status", "prioritystatus", "workers", "show" -> AdminAccess.READ;
+			case "maxqueue", "cancel", "create", "drop" -> AdminAccess.WRITE;
+			default -> null;
+		};
 	}
 
 	private String reply(String[] tokens) {

@@ -20,6 +20,9 @@ final class ConnectionCommands {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectionCommands.class);
 
+	/** The OPTION_REQ name that makes foreground submissions fail fast when no worker can take them. */
+	static final String FAIL_IF_NO_WORKER = "fail-if-no-worker";
+
 	private final LinkedHashSet<Session> sessions = new LinkedHashSet<>();
 
 	private final JobRegistry registry;
@@ -62,9 +65,19 @@ final class ConnectionCommands {
 		this.outbox.send(session, Packet.responseWithDataOf(PacketType.ECHO_RES, packet));
 	}
 
+	/**
+	 * OPTION_REQ: {@code exceptions} as in gearmand, and {@value #FAIL_IF_NO_WORKER} (ours): a foreground submission
+	 * for a function no worker has registered gets ERROR NO_WORKER at once. gearmand answers ERROR UNKNOWN_OPTION to
+	 * the latter, so a client can fall back to waiting.
+	 */
 	void option(Session session, String name) {
-		if (name.toLowerCase(Locale.ROOT).equals("exceptions")) {
+		String option = name.toLowerCase(Locale.ROOT);
+		if (option.equals("exceptions")) {
 			session.exceptions = true;
+			this.outbox.reply(session, PacketType.OPTION_RES, name);
+		}
+		else if (option.equals(FAIL_IF_NO_WORKER)) {
+			session.failIfNoWorker = true;
 			this.outbox.reply(session, PacketType.OPTION_RES, name);
 		}
 		else {

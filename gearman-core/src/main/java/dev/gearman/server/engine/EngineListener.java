@@ -57,6 +57,15 @@ public interface EngineListener {
 	}
 
 	/**
+	 * A request was refused by the access policy.
+	 * @param identity who asked
+	 * @param action what was refused: {@code submit}, {@code work}, {@code status}, {@code admin-read} or
+	 * {@code admin-write}
+	 */
+	default void accessDenied(String identity, String action) {
+	}
+
+	/**
 	 * How a job ended on its worker, for the run-time metrics.
 	 */
 	enum JobOutcome {

@@ -70,6 +70,16 @@ final class GuardedEngineListener implements EngineListener {
 		}
 	}
 
+	@Override
+	public void accessDenied(String identity, String action) {
+		try {
+			this.delegate.accessDenied(identity, action);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
 	private void failed(RuntimeException ex) {
 		if (this.failures++ == 0) {
 			logger.warn("Engine listener {} failed; further failures are logged at DEBUG", this.delegate, ex);

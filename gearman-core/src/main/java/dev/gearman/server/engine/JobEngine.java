@@ -86,13 +86,14 @@ public final class JobEngine implements AutoCloseable {
 		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop, safe,
 				settings.getRetryLimit(), settings.getWorkerWakeup());
 		this.registry.onRunnable(dispatcher::wake);
-		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox,
+		AccessGate gate = new AccessGate(settings.getAccessPolicy(), safe, outbox);
+		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox, gate,
 				settings.getMaxAbilitiesPerWorker());
 		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
-		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox),
+		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
 				dispatcher, abilities, new WorkResults(this.registry, outbox, safe, loop.clock()),
-				new StatusQueries(this.registry, outbox), this.connections,
-				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox,
+				new StatusQueries(this.registry, outbox, gate), this.connections,
+				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
 						settings.getVersion()),
 				outbox);
 		this.loop.addBatchHook(outbox::flush);

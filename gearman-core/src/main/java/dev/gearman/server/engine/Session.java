@@ -39,10 +39,16 @@ public final class Session {
 
 	boolean exceptions;
 
+	/** OPTION_REQ fail-if-no-worker: foreground submissions for a function without workers fail at once. */
+	boolean failIfNoWorker;
+
 	boolean closed;
 
 	/** Whether a CAN_DO of this connection was refused already: the log says so once per connection. */
 	boolean refusedAbility;
+
+	/** Whether a request of this connection was denied already: the log says so once per connection. */
+	boolean denied;
 
 	private final ArrayDeque<Object> outbox = new ArrayDeque<>();
 
@@ -64,6 +70,11 @@ public final class Session {
 
 	String remoteHost() {
 		return this.transport.remoteHost();
+	}
+
+	/** Who the peer is; read when asked, since a TLS handshake may complete after the session was created. */
+	String identity() {
+		return this.transport.identity();
 	}
 
 	/**

@@ -27,6 +27,15 @@ public interface SessionTransport {
 	}
 
 	/**
+	 * Who the peer is, for the {@link dev.gearman.server.access.AccessPolicy}: its client-certificate subject once a
+	 * TLS handshake with a client certificate completed, else {@code anonymous}.
+	 * @return the identity
+	 */
+	default String identity() {
+		return dev.gearman.server.access.AccessPolicy.ANONYMOUS;
+	}
+
+	/**
 	 * The peer's address as {@code workers} shows it.
 	 * @return the IP address
 	 */

@@ -3,8 +3,8 @@ package dev.gearman.server.engine;
 import dev.gearman.protocol.PacketType;
 
 /**
- * GET_STATUS and GET_STATUS_UNIQUE: what a client may learn about a job by its handle or unique id. Engine-thread
- * only.
+ * GET_STATUS and GET_STATUS_UNIQUE: what a client may learn about a job by its handle or unique id. A job the
+ * access policy does not let the client see is answered as unknown. Engine-thread only.
  */
 final class StatusQueries {
 
@@ -12,15 +12,18 @@ final class StatusQueries {
 
 	private final Outbox outbox;
 
-	StatusQueries(JobRegistry registry, Outbox outbox) {
+	private final AccessGate gate;
+
+	StatusQueries(JobRegistry registry, Outbox outbox, AccessGate gate) {
 		this.registry = registry;
+		this.gate = gate;
 		this.outbox = outbox;
 	}
 
 	void byHandle(Session client, String argument) {
 		String handle = beforeNul(argument);
 		Job job = this.registry.byHandle(handle);
-		if (job == null) {
+		if (job == null || !this.gate.maySee(client, job.function.name)) {
 			this.outbox.reply(client, PacketType.STATUS_RES, handle, "0", "0", "0", "0");
 			return;
 		}
@@ -30,7 +33,7 @@ final class StatusQueries {
 	void byUnique(Session client, String argument) {
 		String unique = beforeNul(argument);
 		Job job = this.registry.anyByUnique(unique);
-		if (job != null) {
+		if (job != null && this.gate.maySee(client, job.function.name)) {
 			this.outbox.reply(client, PacketType.STATUS_RES_UNIQUE, unique, "1", running(job), job.numerator,
 					job.denominator, Integer.toString(job.clients.size()));
 			return;

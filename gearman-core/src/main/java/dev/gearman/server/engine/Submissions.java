@@ -23,8 +23,11 @@ final class Submissions {
 
 	private final Outbox outbox;
 
-	Submissions(JobRegistry registry, FunctionTable functions, Drain drain, Outbox outbox) {
+	private final AccessGate gate;
+
+	Submissions(JobRegistry registry, FunctionTable functions, Drain drain, Outbox outbox, AccessGate gate) {
 		this.registry = registry;
+		this.gate = gate;
 		this.functions = functions;
 		this.drain = drain;
 		this.outbox = outbox;
@@ -72,9 +75,17 @@ final class Submissions {
 					+ this.functions.maxNameLength() + " bytes)"));
 			return;
 		}
+		if (!this.gate.maySubmit(client, name)) {
+			return;
+		}
 		JobFunction function = this.functions.function(name);
 		if (function == null) {
 			this.outbox.send(client, Packet.error("QUEUE_ERROR", "Too many functions"));
+			return;
+		}
+		if (!background && client.failIfNoWorker && function.workers.isEmpty()) {
+			// asked for with OPTION_REQ: better a clear error now than a call that waits for its whole timeout
+			this.outbox.send(client, Packet.error("NO_WORKER", "No worker has registered function '" + name + "'"));
 			return;
 		}
 		// a large payload stays in its buffer, unless it must be an array: for the store, or as a coalescing key

@@ -25,8 +25,12 @@ final class WorkerAbilities {
 
 	private final int maxAbilities;
 
-	WorkerAbilities(FunctionTable functions, JobDispatcher dispatcher, Outbox outbox, int maxAbilities) {
+	private final AccessGate gate;
+
+	WorkerAbilities(FunctionTable functions, JobDispatcher dispatcher, Outbox outbox, AccessGate gate,
+			int maxAbilities) {
 		this.functions = functions;
+		this.gate = gate;
 		this.dispatcher = dispatcher;
 		this.outbox = outbox;
 		this.maxAbilities = maxAbilities;
@@ -40,6 +44,9 @@ final class WorkerAbilities {
 		if (!this.functions.isValidName(name)) {
 			refuse(worker, "ARGUMENT_TOO_LARGE", "Function name too long (expected: at most "
 					+ this.functions.maxNameLength() + " bytes)");
+			return;
+		}
+		if (!this.gate.mayWork(worker, name)) {
 			return;
 		}
 		JobFunction existing = this.functions.existing(name);

@@ -91,6 +91,11 @@ abstract class EngineTestSupport {
 		return new TestPeer(engine());
 	}
 
+	/** A connection with a proven identity. */
+	TestPeer peer(String identity) {
+		return new TestPeer(engine(), identity);
+	}
+
 	/** A connection that registered the given functions (CAN_DO). */
 	TestPeer worker(String... functions) {
 		TestPeer worker = peer();

@@ -182,4 +182,20 @@ class SubmissionTests extends EngineTestSupport {
 		assertThat(showJobs()).isEqualTo(".\n");
 	}
 
+	@Test
+	void foregroundSubmissionWithoutAWorkerShouldFailAtOnceWhenTheClientAskedForIt() {
+		TestPeer client = peer();
+		client.send(PacketType.OPTION_REQ, "fail-if-no-worker");
+		client.expect(PacketType.OPTION_RES, "fail-if-no-worker");
+		client.sendData(PacketType.SUBMIT_JOB, "data", "nobody", "");
+		assertThat(client.expectError("NO_WORKER")).isEqualTo("No worker has registered function 'nobody'");
+		assertThat(showJobs()).as("no job left behind to run later for nobody").isEqualTo(".\n");
+		assertThat(submitBg(client, "nobody", "", "data")).as("background jobs wait for workers").isEqualTo(handle(1));
+		TestPeer worker = worker("f");
+		worker.expectNoMessage();
+		assertThat(submit(client, "f", "", "data")).isEqualTo(handle(2));
+		TestPeer plain = peer();
+		assertThat(submit(plain, "nobody", "", "data")).as("without the option: queued as ever").isEqualTo(handle(3));
+	}
+
 }

@@ -36,9 +36,22 @@ final class TestPeer implements SessionTransport {
 
 	private int echoes;
 
+	private final String identity;
+
 	TestPeer(JobEngine engine) {
+		this(engine, dev.gearman.server.access.AccessPolicy.ANONYMOUS);
+	}
+
+	/** A connection whose peer proved an identity, as a TLS client certificate does. */
+	TestPeer(JobEngine engine, String identity) {
 		this.engine = engine;
+		this.identity = identity;
 		this.session = engine.connect(this);
+	}
+
+	@Override
+	public String identity() {
+		return this.identity;
 	}
 
 	// SessionTransport
