@@ -6,6 +6,9 @@ import java.time.Duration;
 
 import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.server.access.AccessPolicy;
+import dev.gearman.server.retry.RetryPolicy;
+import dev.gearman.server.retry.RetryRules;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a {@link GearmanServer}. Plain mutable bean with gearmand's defaults where gearmand has one; the
@@ -73,6 +76,9 @@ public class GearmanServerSettings {
 
 	/** Most bytes of payload the live jobs of one function may hold; 0 = no limit of its own. */
 	private long maxQueuedBytesPerFunction;
+
+	/** What happens to jobs whose attempts fail; {@code null} = gearmand's behaviour with {@link #retryLimit}. */
+	private @Nullable RetryRules retryRules;
 
 	/** Who may submit, work and administer; {@link AccessPolicy#OPEN} (everything) unless an access list is set. */
 	private AccessPolicy accessPolicy = AccessPolicy.OPEN;
@@ -303,6 +309,26 @@ public class GearmanServerSettings {
 
 	public void setAccessPolicy(AccessPolicy accessPolicy) {
 		this.accessPolicy = accessPolicy;
+	}
+
+	public @Nullable RetryRules getRetryRules() {
+		return this.retryRules;
+	}
+
+	/**
+	 * Sets the retry policies; they replace {@link #setRetryLimit gearmand's retry limit}.
+	 * @param retryRules the policies, {@code null} for gearmand's behaviour
+	 */
+	public void setRetryRules(@Nullable RetryRules retryRules) {
+		this.retryRules = retryRules;
+	}
+
+	/**
+	 * The retry policies that apply: those set, or gearmand's behaviour with the retry limit.
+	 * @return the rules
+	 */
+	public RetryRules effectiveRetryRules() {
+		return (this.retryRules != null) ? this.retryRules : RetryRules.of(RetryPolicy.gearmandRetries(this.retryLimit));
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.gearman.server.Glob;
+
 /**
  * An access list: rules that grant identities the right to submit, to work and to use admin commands, each on
  * function-name patterns. What no rule grants is denied. Patterns are globs: {@code *} matches any run of
@@ -73,23 +75,6 @@ public final class AccessRules implements AccessPolicy {
 		return false;
 	}
 
-	/**
-	 * Compiles a glob: {@code *} matches any run of characters, everything else itself.
-	 * @param glob the pattern
-	 * @return the regular expression
-	 */
-	static Pattern glob(String glob) {
-		StringBuilder regex = new StringBuilder();
-		int start = 0;
-		int star;
-		while ((star = glob.indexOf('*', start)) >= 0) {
-			regex.append(Pattern.quote(glob.substring(start, star))).append(".*");
-			start = star + 1;
-		}
-		regex.append(Pattern.quote(glob.substring(start)));
-		return Pattern.compile(regex.toString(), Pattern.DOTALL);
-	}
-
 	@Override
 	public String toString() {
 		return "access list with " + this.rules.size() + " rules";
@@ -106,7 +91,7 @@ public final class AccessRules implements AccessPolicy {
 		private AdminAccess admin;
 
 		Rule(String identity) {
-			this.identity = glob(identity);
+			this.identity = Glob.compile(identity);
 		}
 
 	}
@@ -162,7 +147,7 @@ public final class AccessRules implements AccessPolicy {
 		 */
 		public RuleBuilder submit(String... functions) {
 			for (String function : functions) {
-				this.rule.submit.add(glob(function));
+				this.rule.submit.add(Glob.compile(function));
 			}
 			return this;
 		}
@@ -174,7 +159,7 @@ public final class AccessRules implements AccessPolicy {
 		 */
 		public RuleBuilder work(String... functions) {
 			for (String function : functions) {
-				this.rule.work.add(glob(function));
+				this.rule.work.add(Glob.compile(function));
 			}
 			return this;
 		}

@@ -180,7 +180,7 @@ final class AdminCommands {
 	private String showJobs() {
 		StringBuilder sb = new StringBuilder();
 		for (Job job : this.registry.jobs()) {
-			sb.append(job.handle).append('\t').append(job.retries).append('\t')
+			sb.append(job.handle).append('\t').append(job.attempts).append('\t')
 				.append((job.state == JobState.ABANDONED) ? 1 : 0).append('\t')
 				.append((job.persistence == Job.Persistence.STORED) ? 1 : 0).append('\n');
 		}

@@ -8,8 +8,11 @@ public enum EndReason {
 	/** Its worker sent WORK_COMPLETE. */
 	COMPLETED,
 
-	/** Its worker sent WORK_FAIL or WORK_EXCEPTION, or it used up its attempts (the retry limit). */
+	/** Its worker sent WORK_FAIL or WORK_EXCEPTION, or it used up its attempts, and it was not kept as dead. */
 	FAILED,
+
+	/** It used up its attempts under a retry policy with dead letters, and moved to the dead letters. */
+	DEAD,
 
 	/** An operator cancelled it ({@code cancel job}). */
 	CANCELLED,

@@ -57,6 +57,14 @@ public interface EngineListener {
 	}
 
 	/**
+	 * A failed attempt of a job will be retried after a backoff.
+	 * @param function the function name
+	 * @param delayMillis the backoff
+	 */
+	default void retryScheduled(String function, long delayMillis) {
+	}
+
+	/**
 	 * A request was refused by the access policy.
 	 * @param identity who asked
 	 * @param action what was refused: {@code submit}, {@code work}, {@code status}, {@code admin-read} or

@@ -44,7 +44,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 				break;
 			}
 			jobs.add(new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
-					job.background, job.retries, job.persistence == Job.Persistence.STORED, (job.worker != null) ? job.worker.id : null,
+					job.background, job.attempts, job.persistence == Job.Persistence.STORED, (job.worker != null) ? job.worker.id : null,
 					job.clients.size(), (job.whenToRun > 0) ? job.whenToRun : null));
 		}
 		return new EngineReport(functions, List.copyOf(workers), workerCount, List.copyOf(jobs), registry.size());
@@ -73,7 +73,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param priority HIGH, NORMAL or LOW
 	 * @param state the {@link JobState}: STORING, SCHEDULED, QUEUED, RUNNING or ABANDONED
 	 * @param background whether it is a background job
-	 * @param retries how many times a worker let it go
+	 * @param retries how many attempts went wrong (failed, or let go by their worker)
 	 * @param persisted whether the store holds it
 	 * @param worker the id of the worker connection that runs it, if running
 	 * @param clients foreground clients waiting for it

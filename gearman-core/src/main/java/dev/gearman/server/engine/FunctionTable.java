@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.gearman.server.retry.RetryRules;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +46,11 @@ final class FunctionTable {
 
 	private EngineLoop.@Nullable Timeout sweep;
 
-	FunctionTable(int defaultMaxQueue, int maxFunctions, int maxNameLength, long retentionMillis, EngineLoop loop) {
+	private final RetryRules retryRules;
+
+	FunctionTable(int defaultMaxQueue, int maxFunctions, int maxNameLength, long retentionMillis, EngineLoop loop,
+			RetryRules retryRules) {
+		this.retryRules = retryRules;
 		this.defaultMaxQueue = new int[] { defaultMaxQueue, defaultMaxQueue, defaultMaxQueue };
 		this.maxFunctions = maxFunctions;
 		this.maxNameLength = maxNameLength;
@@ -84,7 +89,7 @@ final class FunctionTable {
 	}
 
 	private JobFunction create(String name) {
-		JobFunction function = new JobFunction(name, this.defaultMaxQueue, this);
+		JobFunction function = new JobFunction(name, this.defaultMaxQueue, this, this.retryRules.policyFor(name));
 		this.functions.put(name, function);
 		// a name that never gets a worker or a job (a refused submission, say) must not stay for ever
 		checkIdle(function);

@@ -71,6 +71,16 @@ final class GuardedEngineListener implements EngineListener {
 	}
 
 	@Override
+	public void retryScheduled(String function, long delayMillis) {
+		try {
+			this.delegate.retryScheduled(function, delayMillis);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
+	}
+
+	@Override
 	public void accessDenied(String identity, String action) {
 		try {
 			this.delegate.accessDenied(identity, action);

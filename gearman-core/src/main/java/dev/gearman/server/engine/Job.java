@@ -49,6 +49,9 @@ final class Job {
 	/** Seconds since the epoch before which the job must not run; 0 = now. */
 	final long whenToRun;
 
+	/** Epoch milliseconds when the job is due: its epoch time, or its next attempt's after a failure. */
+	long dueMillis;
+
 	final @Nullable String reducer;
 
 	JobState state = JobState.NEW;
@@ -60,8 +63,19 @@ final class Job {
 
 	EngineLoop.@Nullable Timeout timeout;
 
-	/** How many times a worker let the job go without a result. */
-	int retries;
+	/** Attempts that went wrong: failed, or let go by their worker. */
+	int attempts;
+
+	/** Why the last attempt went wrong; {@code null} while none did. */
+	@Nullable String lastError;
+
+	/** Epoch milliseconds when the first attempt started, and when the last one went wrong; 0 until then. */
+	long firstAttemptMillis;
+
+	long lastFailureMillis;
+
+	/** The client id of the worker of the last attempt that went wrong. */
+	@Nullable String lastWorker;
 
 	String numerator = "0";
 
@@ -103,6 +117,7 @@ final class Job {
 		this.priority = priority;
 		this.background = background;
 		this.whenToRun = whenToRun;
+		this.dueMillis = whenToRun * 1000;
 		this.reducer = reducer;
 	}
 
@@ -126,10 +141,6 @@ final class Job {
 			this.payloadBuffer = null;
 			buffer.release();
 		}
-	}
-
-	long dueMillis() {
-		return this.whenToRun * 1000;
 	}
 
 	@Override

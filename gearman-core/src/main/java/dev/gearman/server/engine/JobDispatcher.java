@@ -4,13 +4,14 @@ import java.util.LinkedHashSet;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
+import dev.gearman.server.retry.FailureKind;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands jobs to workers: GRAB_JOB and its variants, PRE_SLEEP and the NOOP wake-ups, CAN_DO_TIMEOUT, and what
- * happens to a job its worker let go (run again, or failed at the retry limit). Engine-thread only.
+ * Hands jobs to workers: GRAB_JOB and its variants, PRE_SLEEP and the NOOP wake-ups, and CAN_DO_TIMEOUT; a job its
+ * worker lets go is a failed attempt for {@link FailedAttempts}. Engine-thread only.
  * <p>
  * GRAB and the PRE_SLEEP "anything to do?" check share one selection method, so a worker is never woken for a
  * job it would not be given (the cause of gearmand's NOOP/GRAB spin bugs).
@@ -31,21 +32,18 @@ final class JobDispatcher {
 
 	private final EngineLoop loop;
 
-	private final EngineListener listener;
-
-	private final int retryLimit;
+	private final FailedAttempts failures;
 
 	private final int workerWakeup;
 
 	JobDispatcher(JobRegistry registry, FunctionTable functions, Drain drain, Outbox outbox, EngineLoop loop,
-			EngineListener listener, int retryLimit, int workerWakeup) {
+			FailedAttempts failures, int workerWakeup) {
 		this.registry = registry;
 		this.functions = functions;
 		this.drain = drain;
 		this.outbox = outbox;
 		this.loop = loop;
-		this.listener = listener;
-		this.retryLimit = retryLimit;
+		this.failures = failures;
 		this.workerWakeup = workerWakeup;
 	}
 
@@ -164,31 +162,14 @@ final class JobDispatcher {
 	private void timedOut(Job job, Session worker) {
 		job.timeout = null;
 		if (job.worker == worker && job.state.isAssigned()) {
-			logger.debug("Job {} ran past the CAN_DO_TIMEOUT of {}; requeueing it", job.handle, worker);
-			letGo(job);
+			logger.debug("Job {} ran past the CAN_DO_TIMEOUT of {}", job.handle, worker);
+			this.failures.failed(job, FailureKind.TIMEOUT, null);
 		}
 	}
 
-	/**
-	 * A worker let a job go without a result (it disconnected, sent CANT_DO, or ran past its CAN_DO_TIMEOUT): run it
-	 * again, unless nobody waits for it any more or it has used up its attempts (then its clients get WORK_FAIL).
-	 */
+	/** A worker let a job go without a result: it disconnected or sent CANT_DO. */
 	void letGo(Job job) {
-		job.retries++;
-		if (job.state == JobState.ABANDONED) {
-			this.registry.end(job, EndReason.ABANDONED);
-			return;
-		}
-		if (this.retryLimit > 0 && job.retries >= this.retryLimit) {
-			// per-job events stay at DEBUG; operators see them as gearman.server.jobs.failed
-			logger.debug("Job {} of function '{}' failed after {} attempts", job.handle, job.function.name,
-					job.retries);
-			this.listener.jobFinished(job.function.name, EngineListener.JobOutcome.FAILED, 0);
-			this.outbox.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
-			this.registry.end(job, EndReason.FAILED);
-			return;
-		}
-		this.registry.requeue(job);
+		this.failures.failed(job, FailureKind.WORKER_LOST, null);
 	}
 
 }

@@ -79,19 +79,21 @@ public final class JobEngine implements AutoCloseable {
 		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
 		Outbox outbox = new Outbox();
 		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
-				settings.getMaxFunctionNameLength(), settings.getIdleFunctionRetention().toMillis(), loop);
+				settings.getMaxFunctionNameLength(), settings.getIdleFunctionRetention().toMillis(), loop,
+				settings.effectiveRetryRules());
 		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox,
 				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
 		this.drain = new Drain(this.registry);
-		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop, safe,
-				settings.getRetryLimit(), settings.getWorkerWakeup());
+		FailedAttempts failures = new FailedAttempts(this.registry, outbox, safe, loop.clock());
+		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop,
+				failures, settings.getWorkerWakeup());
 		this.registry.onRunnable(dispatcher::wake);
 		AccessGate gate = new AccessGate(settings.getAccessPolicy(), safe, outbox);
 		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox, gate,
 				settings.getMaxAbilitiesPerWorker());
 		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
 		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
-				dispatcher, abilities, new WorkResults(this.registry, outbox, safe, loop.clock()),
+				dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
 				new StatusQueries(this.registry, outbox, gate), this.connections,
 				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
 						settings.getVersion()),

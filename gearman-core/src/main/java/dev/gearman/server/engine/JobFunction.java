@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 
+import dev.gearman.server.retry.RetryPolicy;
+
 /**
  * One function as the engine knows it: its three priority queues, the workers that registered it, its queue limits
  * and how many of its jobs are in each state. The jobs themselves belong to {@link JobRegistry}, which keeps these
@@ -33,6 +35,9 @@ final class JobFunction {
 	/** Payload bytes of the function's live jobs. */
 	long payloadBytes;
 
+	/** What happens to its jobs when an attempt fails; resolved once from the server's retry rules. */
+	final RetryPolicy retryPolicy;
+
 	/** Set by {@code maxqueue} and {@code create function}: configuration is kept while idle. */
 	boolean configured;
 
@@ -53,9 +58,10 @@ final class JobFunction {
 	/** {@link JobState#QUEUED} jobs per priority; the queues may also hold jobs that are still being stored. */
 	private final int[] queuedByPriority = new int[3];
 
-	JobFunction(String name, int[] defaultMaxQueue, FunctionTable table) {
+	JobFunction(String name, int[] defaultMaxQueue, FunctionTable table, RetryPolicy retryPolicy) {
 		this.name = name;
 		this.table = table;
+		this.retryPolicy = retryPolicy;
 		System.arraycopy(defaultMaxQueue, 0, this.maxQueue, 0, 3);
 	}
 

@@ -44,7 +44,7 @@ final class JobRegistry {
 
 	private final Map<String, Job> byHandle = new HashMap<>();
 
-	private final EpochSchedule epochs;
+	private final DueSchedule due;
 
 	private final UniqueIds uniques = new UniqueIds();
 
@@ -82,7 +82,7 @@ final class JobRegistry {
 		this.clock = loop.clock();
 		this.listener = listener;
 		this.outbox = outbox;
-		this.epochs = new EpochSchedule(loop, this::queueDueJobs);
+		this.due = new DueSchedule(loop, this::queueDueJobs);
 	}
 
 	/** Sets what runs when a function gets a job a worker can take: waking its sleeping workers. */
@@ -228,8 +228,17 @@ final class JobRegistry {
 				Priority.of(stored.priority()), true, stored.whenToRun(), null);
 		job.storeKey = stored.unique();
 		job.persistence = Job.Persistence.STORED;
+		job.attempts = stored.attempts();
+		job.lastError = stored.lastError();
 		register(job, stored.data().length);
-		place(job);
+		if (job.attempts > 0 && isScheduledLater(job)) {
+			// it failed before the restart and waits for its next attempt
+			move(job, JobState.WAITING);
+			this.due.add(job);
+		}
+		else {
+			place(job);
+		}
 	}
 
 	private void register(Job job, int payloadSize) {
@@ -260,6 +269,9 @@ final class JobRegistry {
 		job.worker = worker;
 		worker.running.add(job);
 		job.startedNanos = this.clock.nanoTime();
+		if (job.firstAttemptMillis == 0) {
+			job.firstAttemptMillis = this.clock.currentTimeMillis();
+		}
 		move(job, JobState.RUNNING);
 		this.listener.jobStarted(job.function.name, job.startedNanos - job.enqueuedNanos);
 	}
@@ -270,6 +282,20 @@ final class JobRegistry {
 		job.numerator = "0";
 		job.denominator = "0";
 		toQueue(job);
+	}
+
+	/**
+	 * Parks a job whose attempt failed until its next attempt is due; its stored row records the attempt.
+	 * @param delayMillis the backoff
+	 */
+	void retryLater(Job job, long delayMillis) {
+		detachWorker(job);
+		job.numerator = "0";
+		job.denominator = "0";
+		job.dueMillis = this.clock.currentTimeMillis() + delayMillis;
+		move(job, JobState.WAITING);
+		this.due.add(job);
+		this.rows.retryLater(job);
 	}
 
 	/**
@@ -316,7 +342,7 @@ final class JobRegistry {
 					job.list.remove(job);
 				}
 			}
-			case SCHEDULED -> this.epochs.remove(job);
+			case SCHEDULED, WAITING -> this.due.remove(job);
 			case RUNNING, ABANDONED -> detachWorker(job);
 			default -> {
 			}
@@ -326,7 +352,12 @@ final class JobRegistry {
 		this.byHandle.remove(job.handle, job);
 		this.payloadBytes -= job.payloadSize;
 		job.function.payloadBytes -= job.payloadSize;
-		forgetRow(job);
+		if (reason == EndReason.DEAD) {
+			this.rows.bury(job, this.clock.currentTimeMillis());
+		}
+		else {
+			forgetRow(job);
+		}
 		// a JOB_ASSIGN still being written holds its own reference
 		job.freePayload();
 		move(job, JobState.DONE);
@@ -375,14 +406,14 @@ final class JobRegistry {
 	}
 
 	private boolean isScheduledLater(Job job) {
-		return job.whenToRun > 0 && job.dueMillis() > this.clock.currentTimeMillis();
+		return job.dueMillis > 0 && job.dueMillis > this.clock.currentTimeMillis();
 	}
 
 	/** Queues a job, or schedules it if its epoch time has not come. */
 	private void place(Job job) {
 		if (job.list == null && isScheduledLater(job)) {
 			move(job, JobState.SCHEDULED);
-			this.epochs.add(job);
+			this.due.add(job);
 		}
 		else {
 			toQueue(job);
@@ -406,7 +437,7 @@ final class JobRegistry {
 	private void queueDueJobs() {
 		long now = this.clock.currentTimeMillis();
 		Job job;
-		while ((job = this.epochs.pollDue(now)) != null) {
+		while ((job = this.due.pollDue(now)) != null) {
 			toQueue(job);
 		}
 	}

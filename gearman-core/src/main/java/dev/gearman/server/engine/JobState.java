@@ -12,7 +12,9 @@ package dev.gearman.server.engine;
  *     └──────────────┼───────────────────────┤  GRAB     │
  *                    │                       ▼           │
  *                    │                    RUNNING ───────┘
- *                    │                     │    ▲
+ *                    │    failed, retried  │ │  ▲
+ *                    │    after a backoff  │ └──┼───► WAITING ──► QUEUED (when due)
+ *                    │                     │    │
  *                    │     clients left or │    │ a client joins again
  *                    │     cancelled       ▼    │
  *                    │                   ABANDONED
@@ -41,23 +43,30 @@ public enum JobState {
 	RUNNING,
 
 	/**
+	 * An attempt failed and the retry policy runs it again after a backoff: stored with its attempts, next run time
+	 * and last error, in the same schedule as epoch jobs.
+	 */
+	WAITING,
+
+	/**
 	 * Still assigned to its worker, but nobody waits for its result: its foreground clients all left, or it was
 	 * cancelled. It is not run again if its worker lets it go. A client that submits it again joins it.
 	 */
 	ABANDONED,
 
-	/** Over: completed, failed, cancelled, abandoned or dropped; in no table any more. */
+	/** Over: completed, failed, dead, cancelled, abandoned or dropped; in no table any more. */
 	DONE;
 
 	/** Per state, the bit set of the states it may move to. */
 	private static final int[] ALLOWED = new int[values().length];
 
 	static {
-		allow(NEW, STORING, SCHEDULED, QUEUED);
+		allow(NEW, STORING, SCHEDULED, QUEUED, WAITING);
 		allow(STORING, SCHEDULED, QUEUED, DONE);
 		allow(SCHEDULED, QUEUED, DONE);
 		allow(QUEUED, RUNNING, DONE);
-		allow(RUNNING, QUEUED, ABANDONED, DONE);
+		allow(RUNNING, QUEUED, WAITING, ABANDONED, DONE);
+		allow(WAITING, QUEUED, DONE);
 		allow(ABANDONED, RUNNING, DONE);
 	}
 

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
+import dev.gearman.server.store.DeadLetter;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,26 @@ final class StoreWrites {
 		List<Session.Reply> replies = job.pendingReplies;
 		job.pendingReplies = null;
 		return replies;
+	}
+
+	/** Records a failed attempt on a stored job's row: attempts, next run time (rounded up to seconds), error. */
+	void retryLater(Job job) {
+		if (job.persistence == Job.Persistence.STORED) {
+			this.store.retryLater(job.function.name, job.storeKey, job.sequence, job.attempts,
+					(job.dueMillis + 999) / 1000, String.valueOf(job.lastError));
+		}
+	}
+
+	/** Moves a job to the dead letters; its row, if it has one, goes with it in one transaction. */
+	void bury(Job job, long nowMillis) {
+		boolean stored = job.persistence == Job.Persistence.STORED;
+		job.persistence = Job.Persistence.NONE;
+		String key = (job.storeKey.isEmpty() || DataKey.UNIQUE_BY_DATA.equals(job.storeKey))
+				? GENERATED_KEY_PREFIX + UUID.randomUUID() : job.storeKey;
+		this.store.bury(new DeadLetter(job.function.name, key, job.sequence, job.priority.ordinal(),
+				job.payloadBytes(), job.attempts, job.firstAttemptMillis,
+				(job.lastFailureMillis != 0) ? job.lastFailureMillis : nowMillis, String.valueOf(job.lastError),
+				(job.lastWorker != null) ? job.lastWorker : "-", stored));
 	}
 
 	/** Deletes a job's row if it has one; a row still being written is left for its answer to handle. */

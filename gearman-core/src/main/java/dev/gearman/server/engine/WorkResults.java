@@ -2,11 +2,13 @@ package dev.gearman.server.engine;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
+import dev.gearman.server.retry.FailureKind;
 import org.jspecify.annotations.Nullable;
 
 /**
  * WORK_STATUS, WORK_DATA, WORK_WARNING, WORK_COMPLETE, WORK_FAIL and WORK_EXCEPTION from workers: accepted only
- * from the connection that holds the job, forwarded to every attached client; the last three end the job.
+ * from the connection that holds the job, forwarded to every attached client. WORK_COMPLETE ends the job; a failure
+ * goes to {@link FailedAttempts}, whose retry policy decides.
  * Engine-thread only.
  */
 final class WorkResults {
@@ -19,8 +21,12 @@ final class WorkResults {
 
 	private final EngineClock clock;
 
-	WorkResults(JobRegistry registry, Outbox outbox, EngineListener listener, EngineClock clock) {
+	private final FailedAttempts failures;
+
+	WorkResults(JobRegistry registry, FailedAttempts failures, Outbox outbox, EngineListener listener,
+			EngineClock clock) {
 		this.registry = registry;
+		this.failures = failures;
 		this.outbox = outbox;
 		this.listener = listener;
 		this.clock = clock;
@@ -42,50 +48,23 @@ final class WorkResults {
 					Packet.responseWithDataOf(packet.type(), packet, job.handle));
 			case WORK_COMPLETE -> {
 				this.outbox.forward(job, Packet.responseWithDataOf(PacketType.WORK_COMPLETE, packet, job.handle));
-				finish(job, EngineListener.JobOutcome.COMPLETED, EndReason.COMPLETED);
+				report(job, EngineListener.JobOutcome.COMPLETED);
+				this.registry.end(job, (job.state == JobState.ABANDONED) ? EndReason.ABANDONED : EndReason.COMPLETED);
 			}
 			case WORK_FAIL -> {
-				this.outbox.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
-				finish(job, EngineListener.JobOutcome.FAILED, EndReason.FAILED);
+				report(job, EngineListener.JobOutcome.FAILED);
+				this.failures.failed(job, FailureKind.FAIL, null);
 			}
 			case WORK_EXCEPTION -> {
-				forwardException(job, packet);
-				finish(job, EngineListener.JobOutcome.EXCEPTION, EndReason.FAILED);
+				report(job, EngineListener.JobOutcome.EXCEPTION);
+				this.failures.failed(job, FailureKind.EXCEPTION, packet);
 			}
 			default -> throw new IllegalArgumentException("not a work result: " + packet.type());
 		}
 	}
 
-	private void finish(Job job, EngineListener.JobOutcome outcome, EndReason reason) {
+	private void report(Job job, EngineListener.JobOutcome outcome) {
 		this.listener.jobFinished(job.function.name, outcome, this.clock.nanoTime() - job.startedNanos);
-		this.registry.end(job, (job.state == JobState.ABANDONED) ? EndReason.ABANDONED : reason);
-	}
-
-	/**
-	 * Clients that asked for the "exceptions" option get WORK_EXCEPTION; the others get a WORK_FAIL that carries
-	 * exactly the handle (gearmand appends a NUL to it).
-	 */
-	private void forwardException(Job job, Packet packet) {
-		Packet exception = null;
-		Packet fail = null;
-		for (Session client : job.clients) {
-			if (client.exceptions) {
-				if (exception == null) {
-					exception = Packet.responseWithDataOf(PacketType.WORK_EXCEPTION, packet, job.handle);
-				}
-				// each send hands over one reference; the packet's own is dropped below
-				this.outbox.send(client, exception.retain());
-			}
-			else {
-				if (fail == null) {
-					fail = Packet.response(PacketType.WORK_FAIL, job.handle);
-				}
-				this.outbox.send(client, fail);
-			}
-		}
-		if (exception != null) {
-			exception.release();
-		}
 	}
 
 	private @Nullable Job heldJob(Session worker, Packet packet) {

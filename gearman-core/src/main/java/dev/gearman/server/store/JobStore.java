@@ -39,6 +39,33 @@ public interface JobStore extends AutoCloseable {
 	void remove(String function, String unique, long sequence);
 
 	/**
+	 * Records that a stored job failed and waits to be retried: its attempts, when it runs next and why it failed,
+	 * so that a restart keeps all three. Asynchronous like {@link #remove}; a failure leaves the row as it was (the job
+	 * then runs again sooner after a restart). A store that keeps nothing ignores it.
+	 * @param function the function name
+	 * @param unique the unique id
+	 * @param sequence the job's sequence
+	 * @param attempts the attempts made
+	 * @param whenToRun seconds since the epoch when the next attempt is due
+	 * @param lastError why the last attempt failed
+	 */
+	default void retryLater(String function, String unique, long sequence, int attempts, long whenToRun,
+			String lastError) {
+	}
+
+	/**
+	 * Moves a job that used up its attempts to the dead letters: its queue row, if it has one, is deleted in the same
+	 * transaction, so the job is in exactly one place. Asynchronous like {@link #remove}. A store without dead letters
+	 * only removes the row.
+	 * @param letter the dead letter
+	 */
+	default void bury(DeadLetter letter) {
+		if (letter.stored()) {
+			remove(letter.function(), letter.unique(), letter.sequence());
+		}
+	}
+
+	/**
 	 * Reads every stored job, ordered by sequence, before the engine serves.
 	 * @param sink receives each job
 	 */

@@ -1,15 +1,35 @@
 package dev.gearman.server.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A background job as a store keeps it: the fields gearmand's queue plugins keep, plus a sequence number that
- * gives the replay order.
+ * gives the replay order, and for a job waiting to be retried, its attempts and last error.
  *
  * @param function the function name (raw bytes as an ISO-8859-1 string)
  * @param unique the unique id, never empty for a stored job
  * @param priority 0 = high, 1 = normal, 2 = low
  * @param data the payload
- * @param whenToRun seconds since the epoch when the job becomes runnable, 0 for at once
+ * @param whenToRun seconds since the epoch when the job becomes runnable, 0 for at once; for a job waiting to be
+ * retried, when its next attempt is due
  * @param sequence the submission sequence; replay runs jobs in this order within a priority
+ * @param attempts attempts that failed so far, 0 for a job that has not failed
+ * @param lastError why the last attempt failed, {@code null} if none did
  */
-public record StoredJob(String function, String unique, int priority, byte[] data, long whenToRun, long sequence) {
+public record StoredJob(String function, String unique, int priority, byte[] data, long whenToRun, long sequence,
+		int attempts, @Nullable String lastError) {
+
+	/**
+	 * A job that has not failed yet.
+	 * @param function the function name
+	 * @param unique the unique id
+	 * @param priority 0 = high, 1 = normal, 2 = low
+	 * @param data the payload
+	 * @param whenToRun seconds since the epoch when the job becomes runnable, 0 for at once
+	 * @param sequence the submission sequence
+	 */
+	public StoredJob(String function, String unique, int priority, byte[] data, long whenToRun, long sequence) {
+		this(function, unique, priority, data, whenToRun, sequence, 0, null);
+	}
+
 }

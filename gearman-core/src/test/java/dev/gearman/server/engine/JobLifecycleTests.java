@@ -204,10 +204,10 @@ class JobLifecycleTests extends EngineTestSupport {
 				}
 			}
 		}
-		assertThat(allowed).containsExactlyInAnyOrder("NEW>STORING", "NEW>SCHEDULED", "NEW>QUEUED",
+		assertThat(allowed).containsExactlyInAnyOrder("NEW>STORING", "NEW>SCHEDULED", "NEW>QUEUED", "NEW>WAITING",
 				"STORING>SCHEDULED", "STORING>QUEUED", "STORING>DONE", "SCHEDULED>QUEUED", "SCHEDULED>DONE",
-				"QUEUED>RUNNING", "QUEUED>DONE", "RUNNING>QUEUED", "RUNNING>ABANDONED", "RUNNING>DONE",
-				"ABANDONED>RUNNING", "ABANDONED>DONE");
+				"QUEUED>RUNNING", "QUEUED>DONE", "RUNNING>QUEUED", "RUNNING>WAITING", "RUNNING>ABANDONED",
+				"RUNNING>DONE", "WAITING>QUEUED", "WAITING>DONE", "ABANDONED>RUNNING", "ABANDONED>DONE");
 	}
 
 	@Test
@@ -216,7 +216,7 @@ class JobLifecycleTests extends EngineTestSupport {
 		Throwable failure = engine.call(() -> {
 			JobRegistry registry = new JobRegistry("H:t", NonDurableJobStore.INSTANCE, engine.loop(),
 					EngineListener.NONE, new Outbox());
-			registry.replay(new StoredJob("f", "u", 1, new byte[0], 0, 1), new FunctionTable(0, 0, 512, 0, engine.loop()).functionForReplay("f"));
+			registry.replay(new StoredJob("f", "u", 1, new byte[0], 0, 1), new FunctionTable(0, 0, 512, 0, engine.loop(), dev.gearman.server.retry.RetryRules.of(dev.gearman.server.retry.RetryPolicy.GEARMAND)).functionForReplay("f"));
 			Job job = registry.byHandle("H:t:1");
 			registry.end(job, EndReason.CANCELLED);
 			try {

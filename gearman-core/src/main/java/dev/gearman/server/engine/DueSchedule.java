@@ -6,14 +6,15 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Epoch jobs (SUBMIT_JOB_EPOCH) whose time has not come, by due time, with one engine-loop timer armed for the
- * earliest. Part of {@link JobRegistry}, which moves due jobs to their queues. Engine-thread only.
+ * Jobs whose time has not come: epoch jobs (SUBMIT_JOB_EPOCH) and jobs waiting to be retried, by due time, with one
+ * engine-loop timer armed for the earliest. Part of {@link JobRegistry}, which moves due jobs to their queues.
+ * Engine-thread only.
  */
-final class EpochSchedule {
+final class DueSchedule {
 
 	/** Due time, then arrival; the sequence makes the order total, so removal is O(log n). */
 	private final TreeSet<Job> jobs = new TreeSet<>(
-			Comparator.comparingLong((Job job) -> job.whenToRun).thenComparingLong((job) -> job.sequence));
+			Comparator.comparingLong((Job job) -> job.dueMillis).thenComparingLong((job) -> job.sequence));
 
 	private final EngineLoop loop;
 
@@ -23,7 +24,7 @@ final class EpochSchedule {
 
 	private long timerDueMillis = Long.MAX_VALUE;
 
-	EpochSchedule(EngineLoop loop, Runnable onDue) {
+	DueSchedule(EngineLoop loop, Runnable onDue) {
 		this.loop = loop;
 		this.onDue = onDue;
 	}
@@ -39,7 +40,7 @@ final class EpochSchedule {
 
 	/** Takes out the earliest job if it is due by the given time. */
 	@Nullable Job pollDue(long nowMillis) {
-		if (this.jobs.isEmpty() || this.jobs.first().dueMillis() > nowMillis) {
+		if (this.jobs.isEmpty() || this.jobs.first().dueMillis > nowMillis) {
 			return null;
 		}
 		return this.jobs.pollFirst();
@@ -51,13 +52,13 @@ final class EpochSchedule {
 
 	/** Arms the timer for the earliest job, unless it is armed for that time or earlier already. */
 	void arm() {
-		if (this.jobs.isEmpty() || this.jobs.first().dueMillis() >= this.timerDueMillis) {
+		if (this.jobs.isEmpty() || this.jobs.first().dueMillis >= this.timerDueMillis) {
 			return;
 		}
 		if (this.timer != null) {
 			this.timer.cancel();
 		}
-		this.timerDueMillis = this.jobs.first().dueMillis();
+		this.timerDueMillis = this.jobs.first().dueMillis;
 		this.timer = this.loop.schedule(this.timerDueMillis - this.loop.clock().currentTimeMillis(), () -> {
 			this.timer = null;
 			this.timerDueMillis = Long.MAX_VALUE;
