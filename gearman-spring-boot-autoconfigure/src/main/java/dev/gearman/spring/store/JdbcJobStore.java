@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
  * the writers by key, so each key's writes stay in order. Writes are bounded in
  * number and time: when the queue is full, the database is down or a commit takes longer than the timeout, the
- * submission fails at once and the client gets ERROR QUEUE_ERROR. The store probes the database and recovers by
- * itself.
+ * submission fails at once and the client gets ERROR QUEUE_ERROR; a job already in a transaction gets the answer
+ * of that transaction's outcome, so the client's answer and the database agree. The store probes the database and
+ * recovers by itself.
  */
 public final class JdbcJobStore implements JobStore {
 

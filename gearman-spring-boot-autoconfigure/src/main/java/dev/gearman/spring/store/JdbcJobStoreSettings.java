@@ -51,7 +51,11 @@ public final class JdbcJobStoreSettings {
 	}
 
 	/**
-	 * Longest time an insert may wait for its commit, and the query timeout of every statement.
+	 * Longest time an insert may wait for a transaction to take it, and the statement timeout of every statement.
+	 * An insert already in a transaction is answered by that transaction's outcome: the statements are bounded by
+	 * this timeout and every wait for the database's answer, the commit's included, by a network timeout of twice
+	 * this. A transaction that runs longer than this timeout turns the store unavailable at once, so that new
+	 * submissions fail fast meanwhile.
 	 * @return the timeout
 	 */
 	public Duration getTimeout() {
@@ -64,6 +68,20 @@ public final class JdbcJobStoreSettings {
 		}
 		this.timeout = timeout;
 		return this;
+	}
+
+	/** The statement timeout, in the whole seconds that JDBC takes (at least one). */
+	int queryTimeoutSeconds() {
+		return (int) Math.max(1, this.timeout.toSeconds());
+	}
+
+	/**
+	 * The network timeout on the store's connections: longer than the statement timeout, so that a slow statement
+	 * is cancelled cleanly first, and short enough that a database that stops answering (a COMMIT without reply)
+	 * fails the transaction within a bound instead of hanging it for ever.
+	 */
+	int networkTimeoutMillis() {
+		return (int) Math.min(Integer.MAX_VALUE, 2 * Math.max(this.timeout.toMillis(), queryTimeoutSeconds() * 1000L));
 	}
 
 	/**

@@ -334,6 +334,45 @@ abstract class JdbcJobStoreContractTests {
 	}
 
 	@Test
+	void aCommitThatHangsPastTheTimeoutAnswersTheClientWithItsOutcome() throws InterruptedException {
+		// the watchdog used to fail the insert at the timeout while its transaction went on and committed: the
+		// client got QUEUE_ERROR (and could resubmit) for a job that ran after the next restart
+		JdbcJobStore store = store(this.controlled.dataSource(), new JdbcJobStoreSettings().setWriters(1)
+			.setTimeout(Duration.ofMillis(500))
+			.setRetryInterval(Duration.ofMillis(50)));
+		this.controlled.holdCommits();
+		CompletableFuture<Void> held = add(store, job("f", "held", 1, bytes("d"), 0, 1));
+		this.controlled.awaitHeldCommit();
+		await().atMost(WAIT).until(() -> !store.isAvailable());
+		assertThat(add(store, job("f", "meanwhile", 1, bytes("d"), 0, 2))).as("new submissions fail fast")
+			.isCompletedExceptionally();
+		assertThat(held).as("the job in the hanging transaction waits for its outcome").isNotDone();
+		this.controlled.releaseCommits();
+		awaitSuccess(held);
+		assertThat(replay(store())).extracting(StoredJob::unique).containsExactly("held");
+	}
+
+	@Test
+	void aCommitWhoseAnswerIsLostFailsTheJobAndItsRowIsDeletedBeforeTheKeyIsStoredAgain() throws Exception {
+		// the commit hangs past the connection's network timeout: the database committed, the answer never came
+		JdbcJobStoreSettings settings = new JdbcJobStoreSettings().setWriters(1)
+			.setTimeout(Duration.ofMillis(500))
+			.setRetryInterval(Duration.ofMillis(50));
+		JdbcJobStore store = store(this.controlled.dataSource(), settings);
+		this.controlled.holdCommits();
+		CompletableFuture<Void> lost = add(store, job("f", "lost", 1, bytes("first"), 0, 1));
+		this.controlled.awaitHeldCommit();
+		this.controlled.awaitCommitsReturned(1, Duration.ofSeconds(10));
+		assertThat(lost).failsWithin(WAIT);
+		this.controlled.releaseCommits();
+		// the store deletes exactly that row once the database answers again, before anything else
+		awaitRows(0);
+		await().atMost(WAIT).until(store::isAvailable);
+		awaitSuccess(add(store, job("f", "lost", 1, bytes("second"), 0, 2)));
+		assertThat(replay(store())).singleElement().satisfies((job) -> assertThat(job.sequence()).isEqualTo(2));
+	}
+
+	@Test
 	void aStaleDeleteFromABacklogDoesNotRemoveANewerJobStoredUnderTheSameKey() throws InterruptedException {
 		// an outage leaves more deletes pending than one commit carries; when the database returns, a new job
 		// takes the key of a finished one whose delete is still in the backlog: the insert meets the old row,

@@ -28,7 +28,10 @@ public class GearmanStoreProperties {
 	private int maxBatchSize = 2_000;
 
 	/**
-	 * Longest wait for a background job's commit before the client gets QUEUE_ERROR; also the statement timeout.
+	 * Longest wait for a background job to be taken into a transaction before the client gets QUEUE_ERROR; also
+	 * the statement timeout. A job already in a transaction is answered by its outcome, within twice this (the
+	 * network timeout on the store's connections); a transaction running longer than this turns the store
+	 * unavailable, so new submissions fail at once meanwhile.
 	 */
 	private Duration timeout = Duration.ofSeconds(5);
 
