@@ -33,13 +33,17 @@ public final class JdbcJobStore implements JobStore {
 	private final StoreAvailability availability;
 
 	/**
-	 * Creates a store and starts its writer threads.
+	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
+	 * database whatever the JDBC URL says (see {@link JdbcJobStoreSettings#isRequireDurableCommits()}).
 	 * @param dataSource the database, with the {@code gearman_queue} table migrated
 	 * @param settings the tuning
+	 * @throws IllegalStateException if the database's commits may be lost in a crash and the store cannot change
+	 * that, or the database cannot be reached
 	 */
 	public JdbcJobStore(DataSource dataSource, JdbcJobStoreSettings settings) {
 		this.dataSource = dataSource;
 		this.settings = settings;
+		QueueTransaction.prepareDurableCommits(dataSource, settings);
 		int count = settings.getWriters();
 		int capacity = Math.max(1, (settings.getQueueCapacity() + count - 1) / count);
 		this.availability = new StoreAvailability(dataSource, settings);

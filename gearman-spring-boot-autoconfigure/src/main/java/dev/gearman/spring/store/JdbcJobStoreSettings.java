@@ -18,6 +18,11 @@ public final class JdbcJobStoreSettings {
 
 	private int writers = 2;
 
+	private boolean requireDurableCommits = true;
+
+	/** The property that turns {@link #isRequireDurableCommits()} off, named in the store's messages. */
+	static final String REQUIRE_DURABLE_COMMITS = "gearman.server.store.require-durable-commits";
+
 	/**
 	 * Inserts that may wait for the writer; beyond that a submission fails at once with QUEUE_ERROR.
 	 * @return the capacity
@@ -115,6 +120,22 @@ public final class JdbcJobStoreSettings {
 			throw new IllegalArgumentException("writers must be between 1 and 64, not " + writers);
 		}
 		this.writers = writers;
+		return this;
+	}
+
+	/**
+	 * Whether the store refuses to start on a database whose commits may be lost in a crash (H2 with a
+	 * {@code WRITE_DELAY} it cannot set to 0, MariaDB/MySQL with {@code innodb_flush_log_at_trx_commit} other than
+	 * 1), and turns PostgreSQL's {@code synchronous_commit} back on for its own transactions. Off, it changes no
+	 * database setting and logs a warning instead: for a development machine that trades durability for speed.
+	 * @return whether commits must be durable (default {@code true})
+	 */
+	public boolean isRequireDurableCommits() {
+		return this.requireDurableCommits;
+	}
+
+	public JdbcJobStoreSettings setRequireDurableCommits(boolean requireDurableCommits) {
+		this.requireDurableCommits = requireDurableCommits;
 		return this;
 	}
 

@@ -10,17 +10,23 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.concurrent.Executor;
 
+import javax.sql.DataSource;
+
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.store.StoreOperation.Delete;
 import dev.gearman.spring.store.StoreOperation.Insert;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One transaction on {@code gearman_queue}: a group commit's deletes and inserts, all committed or all rolled back.
- * The {@link GroupCommitWriter} decides what goes
+ * One transaction on {@code gearman_queue}: a group commit's deletes and inserts, all committed or all rolled back,
+ * and the per-vendor settings that make such a commit durable. The {@link GroupCommitWriter} decides what goes
  * into a transaction and what a failure means; this class only speaks SQL.
  */
 final class QueueTransaction {
+
+	private static final Logger logger = LoggerFactory.getLogger(QueueTransaction.class);
 
 	private static final String POSTGRESQL = "PostgreSQL";
 
@@ -35,7 +41,7 @@ final class QueueTransaction {
 	 * statement timeout, and every read of an answer, the commit's included, by a network timeout on the
 	 * connection, so that a database that stops answering fails the transaction instead of hanging it.
 	 * @param connection a connection of the store's database, in auto-commit mode
-	 * @param settings the timeouts
+	 * @param settings the timeouts, and whether commits must be durable
 	 * @param deletes rows to delete
 	 * @param inserts rows to insert
 	 * @param replaceExisting whether a row under an insert's key is deleted first (a stale row after a crash)
@@ -70,7 +76,8 @@ final class QueueTransaction {
 		try {
 			Long transactionId = null;
 			if (POSTGRESQL.equals(connection.getMetaData().getDatabaseProductName())) {
-				transactionId = beginOnPostgres(connection, !deletes.isEmpty() || replaceExisting);
+				transactionId = beginOnPostgres(connection, !deletes.isEmpty() || replaceExisting,
+						settings.isRequireDurableCommits());
 			}
 			if (!deletes.isEmpty()) {
 				deleteRows(connection, deletes, queryTimeout);
@@ -152,6 +159,9 @@ final class QueueTransaction {
 	 * <li>Its transaction id, so that when the answer to its COMMIT is lost, {@link #stillRunning} can tell when
 	 * the server has decided its outcome (a commit can wait on the server, e.g. for a synchronous standby, after
 	 * the connection gave up on it; a delete before then does not see its rows).</li>
+	 * <li>{@code synchronous_commit} back on if a role or database default turned it off, when commits must be
+	 * durable: with {@code off} a crash of the database loses the last commits, acknowledged jobs included. Every
+	 * other value (local, remote_write, on, remote_apply) waits for the local WAL flush and stays as configured.</li>
 	 * <li>For transactions that delete, plans without sequential scans. The queue is empty most of the time, so
 	 * autovacuum's ANALYZE records it as empty; a plan made then is a sequential scan, and it stays cached (pgjdbc
 	 * prepares a statement on the server after five uses, PostgreSQL keeps a generic plan after five more) when a
@@ -161,8 +171,13 @@ final class QueueTransaction {
 	 * {@code set_config(..., true)} is {@code SET LOCAL}: it ends with the transaction, so the application's own
 	 * statements on a shared pool keep their settings.
 	 */
-	private static long beginOnPostgres(Connection connection, boolean deletes) throws SQLException {
+	private static long beginOnPostgres(Connection connection, boolean deletes, boolean durable)
+			throws SQLException {
 		StringBuilder sql = new StringBuilder("SELECT txid_current()");
+		if (durable) {
+			sql.append(", CASE WHEN current_setting('synchronous_commit') = 'off'"
+					+ " THEN set_config('synchronous_commit', 'on', true) END");
+		}
 		if (deletes) {
 			sql.append(", set_config('enable_seqscan', 'off', true)");
 		}
@@ -216,6 +231,110 @@ final class QueueTransaction {
 				statement.addBatch();
 			}
 			statement.executeBatch();
+		}
+	}
+
+	/**
+	 * Makes the store's commits durable whatever the JDBC URL says, or refuses to start. A JOB_CREATED promises
+	 * that the job is stored, so a commit must have reached the disk (H2: the file, so that a crash of the
+	 * application loses nothing) before the client hears of it:
+	 * <ul>
+	 * <li>H2 writes commits to its file up to {@code WRITE_DELAY} ms (default 500) late: the store sets it to 0,
+	 * a setting H2 keeps in the database, which takes admin rights.</li>
+	 * <li>PostgreSQL: each of the store's transactions turns {@code synchronous_commit} back on if it is off (see
+	 * {@link #beginOnPostgres}); {@code fsync=off} is only warned about, as the database's own decision that test
+	 * servers make.</li>
+	 * <li>MariaDB/MySQL: {@code innodb_flush_log_at_trx_commit} other than 1 writes the log to disk about once a
+	 * second, so a crash of the database (0) or of its machine (2) loses acknowledged jobs. It is a global setting
+	 * of the whole server, which the store must not change for every other application on it, so it refuses.</li>
+	 * </ul>
+	 * With {@code requireDurableCommits} off the store changes nothing and only warns.
+	 * @param dataSource the store's database
+	 * @param settings whether commits must be durable
+	 * @throws IllegalStateException if commits are not durable and the store cannot make them so
+	 */
+	static void prepareDurableCommits(DataSource dataSource, JdbcJobStoreSettings settings) {
+		boolean required = settings.isRequireDurableCommits();
+		try (Connection connection = dataSource.getConnection()) {
+			String product = connection.getMetaData().getDatabaseProductName();
+			String problem = switch (product) {
+				case "H2" -> prepareH2(connection, required);
+				case POSTGRESQL -> checkPostgres(connection, required);
+				case "MariaDB", "MySQL" -> checkInnoDb(connection);
+				default -> {
+					logger.info("The job store cannot check that commits on {} are durable; make sure they are",
+							product);
+					yield null;
+				}
+			};
+			if (problem == null) {
+				return;
+			}
+			if (required) {
+				throw new IllegalStateException(problem + " Or set " + JdbcJobStoreSettings.REQUIRE_DURABLE_COMMITS
+						+ "=false to accept losing acknowledged background jobs.");
+			}
+			logger.warn("{} Accepted because {}=false: acknowledged background jobs can be lost.", problem,
+					JdbcJobStoreSettings.REQUIRE_DURABLE_COMMITS);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not check that the job store's commits are durable: "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	private static @Nullable String prepareH2(Connection connection, boolean required) throws SQLException {
+		String delay = queryOne(connection,
+				"SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'");
+		if (delay == null || "0".equals(delay)) {
+			return null;
+		}
+		String problem = "H2 writes commits to its file up to " + delay + " ms late (WRITE_DELAY), so a crash"
+				+ " loses acknowledged background jobs.";
+		if (!required) {
+			return problem;
+		}
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET WRITE_DELAY 0");
+		}
+		catch (SQLException ex) {
+			return problem + " The job store could not set it to 0 (" + ex.getMessage() + "): connect as a user"
+					+ " with admin rights, or run SET WRITE_DELAY 0 once as one (H2 keeps it in the database).";
+		}
+		logger.info("H2's WRITE_DELAY set from {} to 0 ms: a commit reaches the file before JOB_CREATED", delay);
+		return null;
+	}
+
+	private static @Nullable String checkPostgres(Connection connection, boolean required) throws SQLException {
+		if ("off".equals(queryOne(connection, "SHOW fsync"))) {
+			logger.warn("PostgreSQL runs with fsync=off: a crash of its machine can lose committed rows,"
+					+ " acknowledged background jobs included (fine for a test server, not for production)");
+		}
+		if (!"off".equals(queryOne(connection, "SHOW synchronous_commit"))) {
+			return null;
+		}
+		if (required) {
+			logger.info("PostgreSQL's synchronous_commit is off for this connection; the job store turns it on"
+					+ " for its own transactions only");
+			return null;
+		}
+		return "PostgreSQL's synchronous_commit is off: a crash of the database loses the last commits.";
+	}
+
+	private static @Nullable String checkInnoDb(Connection connection) throws SQLException {
+		String flush = queryOne(connection, "SELECT @@innodb_flush_log_at_trx_commit");
+		if (flush == null || "1".equals(flush)) {
+			return null;
+		}
+		return "The database runs with innodb_flush_log_at_trx_commit=" + flush + ": InnoDB writes its log to disk"
+				+ " about once a second, so a crash of " + ("0".equals(flush) ? "the database server" : "its machine")
+				+ " loses acknowledged background jobs. Set innodb_flush_log_at_trx_commit=1 on the server"
+				+ " (its default).";
+	}
+
+	private static @Nullable String queryOne(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			return rows.next() ? rows.getString(1) : null;
 		}
 	}
 

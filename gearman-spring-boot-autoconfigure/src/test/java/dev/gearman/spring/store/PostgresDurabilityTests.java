@@ -9,9 +9,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gearman.server.store.StoredJob;
 import org.flywaydb.core.Flyway;
@@ -19,13 +24,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Commits on a real PostgreSQL: a commit that really hangs (it waits for a synchronous standby that never
+ * Durable commits on a real PostgreSQL: the store's transactions commit synchronously even when the role turned
+ * {@code synchronous_commit} off, and a commit that really hangs (it waits for a synchronous standby that never
  * comes) is answered with its outcome: success if it completes while the client waits, failure and no row if the
  * connection gave up on it first.
  */
@@ -36,6 +43,8 @@ class PostgresDurabilityTests {
 	private static PostgresServer server;
 
 	private HikariDataSource dataSource;
+
+	private ControlledDataSource controlled;
 
 	private final List<JdbcJobStore> stores = new ArrayList<>();
 
@@ -57,12 +66,39 @@ class PostgresDurabilityTests {
 
 	@AfterEach
 	void reset() throws SQLException {
-		superuser("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+		if (this.controlled != null) {
+			this.controlled.releaseCommits();
+		}
+		superuser("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()",
+				"ALTER ROLE gearman RESET synchronous_commit");
 		this.stores.forEach(JdbcJobStore::close);
 		if (this.dataSource != null) {
 			this.dataSource.close();
 		}
 		superuser("DELETE FROM gearman_queue");
+	}
+
+	@Test
+	void theStoresTransactionsCommitSynchronouslyWhenTheRoleTurnedItOff() throws Exception {
+		superuser("ALTER ROLE gearman SET synchronous_commit = off");
+		this.dataSource = pool();
+		assertThat(show(this.dataSource, "synchronous_commit")).as("the application's own sessions").isEqualTo("off");
+		this.controlled = new ControlledDataSource(this.dataSource);
+		List<String> seen = new CopyOnWriteArrayList<>();
+		this.controlled.beforeCommit = (connection) -> seen.add(show(connection, "synchronous_commit"));
+		ListAppender<ILoggingEvent> log = capture();
+		JdbcJobStore store = store(this.controlled, new JdbcJobStoreSettings());
+		add(store, job("sync", 1)).get(30, TimeUnit.SECONDS);
+		store.remove("f", "sync", 1);
+		await().atMost(WAIT).until(() -> count() == 0);
+		assertThat(seen).as("synchronous_commit inside the store's transactions").hasSizeGreaterThanOrEqualTo(2)
+			.containsOnly("on");
+		assertThat(show(this.dataSource, "synchronous_commit")).as("after them").isEqualTo("off");
+		// the test server runs with fsync=off: the store says what that means and starts all the same
+		assertThat(log.list).anySatisfy((event) -> {
+			assertThat(event.getLevel()).isEqualTo(Level.WARN);
+			assertThat(event.getFormattedMessage()).contains("fsync=off");
+		});
 	}
 
 	@Test
@@ -139,10 +175,21 @@ class PostgresDurabilityTests {
 		}
 	}
 
+	private JdbcJobStore store(ControlledDataSource database, JdbcJobStoreSettings settings) {
+		return store(database.dataSource(), settings);
+	}
+
 	private JdbcJobStore store(javax.sql.DataSource database, JdbcJobStoreSettings settings) {
 		JdbcJobStore store = new JdbcJobStore(database, settings);
 		this.stores.add(store);
 		return store;
+	}
+
+	private static ListAppender<ILoggingEvent> capture() {
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		((Logger) LoggerFactory.getLogger(QueueTransaction.class)).addAppender(appender);
+		return appender;
 	}
 
 	private static StoredJob job(String unique, long sequence) {
@@ -163,6 +210,20 @@ class PostgresDurabilityTests {
 				ResultSet rows = statement.executeQuery("SELECT count(*) FROM gearman_queue")) {
 			rows.next();
 			return rows.getLong(1);
+		}
+	}
+
+	private static String show(javax.sql.DataSource source, String setting) throws SQLException {
+		try (Connection connection = source.getConnection()) {
+			return show(connection, setting);
+		}
+	}
+
+	private static String show(Connection connection, String setting) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SHOW " + setting)) {
+			rows.next();
+			return rows.getString(1);
 		}
 	}
 

@@ -46,6 +46,14 @@ public class GearmanStoreProperties {
 	 */
 	private int writers = 2;
 
+	/**
+	 * Whether the store refuses to start on a database whose commits a crash can lose: H2 with a WRITE_DELAY it
+	 * cannot set to 0 (needs admin rights), MariaDB/MySQL with innodb_flush_log_at_trx_commit other than 1; on
+	 * PostgreSQL the store's transactions turn synchronous_commit back on if it is off. 'false' changes no database
+	 * setting and only warns: acknowledged background jobs can then be lost, e.g. on a development machine.
+	 */
+	private boolean requireDurableCommits = true;
+
 	public Type getType() {
 		return this.type;
 	}
@@ -94,6 +102,14 @@ public class GearmanStoreProperties {
 		this.writers = writers;
 	}
 
+	public boolean isRequireDurableCommits() {
+		return this.requireDurableCommits;
+	}
+
+	public void setRequireDurableCommits(boolean requireDurableCommits) {
+		this.requireDurableCommits = requireDurableCommits;
+	}
+
 	/**
 	 * Converts these properties to the store's settings, validating each value.
 	 * @return the settings
@@ -103,7 +119,8 @@ public class GearmanStoreProperties {
 			.setMaxBatchSize(this.maxBatchSize)
 			.setTimeout(this.timeout)
 			.setRetryInterval(this.retryInterval)
-			.setWriters(this.writers);
+			.setWriters(this.writers)
+			.setRequireDurableCommits(this.requireDurableCommits);
 	}
 
 	/**
