@@ -34,7 +34,8 @@ public class DataDirectoryEnvironmentPostProcessor implements EnvironmentPostPro
 		String type = environment.getProperty("gearman.server.store.type", "memory");
 		if ("jdbc".equalsIgnoreCase(type.trim())) {
 			Path dir = Path.of(environment.getProperty(DATA_DIR_PROPERTY, "data")).toAbsolutePath().normalize();
-			// WRITE_DELAY=0: a commit reaches the file before JOB_CREATED, so kill -9 loses no acknowledged job;
+			// WRITE_DELAY=0: a commit reaches the file before JOB_CREATED, so kill -9 loses no acknowledged job (the
+			// store sets it too, for a URL the user wrote without it);
 			// DB_CLOSE_ON_EXIT=FALSE: the context, not H2's shutdown hook, closes the database after the last write
 			defaults.put("spring.datasource.url",
 					"jdbc:h2:file:" + dir.resolve("gearman") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
  * the writers by key, so each key's writes stay in order. Writes are bounded in
  * number and time: when the queue is full, the database is down or a commit takes longer than the timeout, the
- * submission fails at once and the client gets ERROR QUEUE_ERROR. The store probes the database and recovers by
- * itself.
+ * submission fails at once and the client gets ERROR QUEUE_ERROR; a job already in a transaction gets the answer
+ * of that transaction's outcome, so the client's answer and the database agree. The store probes the database and
+ * recovers by itself.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -32,13 +33,17 @@ public final class JdbcJobStore implements JobStore {
 	private final StoreAvailability availability;
 
 	/**
-	 * Creates a store and starts its writer threads.
+	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
+	 * database whatever the JDBC URL says (see {@link JdbcJobStoreSettings#isRequireDurableCommits()}).
 	 * @param dataSource the database, with the {@code gearman_queue} table migrated
 	 * @param settings the tuning
+	 * @throws IllegalStateException if the database's commits may be lost in a crash and the store cannot change
+	 * that, or the database cannot be reached
 	 */
 	public JdbcJobStore(DataSource dataSource, JdbcJobStoreSettings settings) {
 		this.dataSource = dataSource;
 		this.settings = settings;
+		QueueTransaction.prepareDurableCommits(dataSource, settings);
 		int count = settings.getWriters();
 		int capacity = Math.max(1, (settings.getQueueCapacity() + count - 1) / count);
 		this.availability = new StoreAvailability(dataSource, settings);

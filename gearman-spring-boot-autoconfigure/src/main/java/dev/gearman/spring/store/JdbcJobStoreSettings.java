@@ -18,6 +18,11 @@ public final class JdbcJobStoreSettings {
 
 	private int writers = 2;
 
+	private boolean requireDurableCommits = true;
+
+	/** The property that turns {@link #isRequireDurableCommits()} off, named in the store's messages. */
+	static final String REQUIRE_DURABLE_COMMITS = "gearman.server.store.require-durable-commits";
+
 	/**
 	 * Inserts that may wait for the writer; beyond that a submission fails at once with QUEUE_ERROR.
 	 * @return the capacity
@@ -51,7 +56,11 @@ public final class JdbcJobStoreSettings {
 	}
 
 	/**
-	 * Longest time an insert may wait for its commit, and the query timeout of every statement.
+	 * Longest time an insert may wait for a transaction to take it, and the statement timeout of every statement.
+	 * An insert already in a transaction is answered by that transaction's outcome: the statements are bounded by
+	 * this timeout and every wait for the database's answer, the commit's included, by a network timeout of twice
+	 * this. A transaction that runs longer than this timeout turns the store unavailable at once, so that new
+	 * submissions fail fast meanwhile.
 	 * @return the timeout
 	 */
 	public Duration getTimeout() {
@@ -64,6 +73,20 @@ public final class JdbcJobStoreSettings {
 		}
 		this.timeout = timeout;
 		return this;
+	}
+
+	/** The statement timeout, in the whole seconds that JDBC takes (at least one). */
+	int queryTimeoutSeconds() {
+		return (int) Math.max(1, this.timeout.toSeconds());
+	}
+
+	/**
+	 * The network timeout on the store's connections: longer than the statement timeout, so that a slow statement
+	 * is cancelled cleanly first, and short enough that a database that stops answering (a COMMIT without reply)
+	 * fails the transaction within a bound instead of hanging it for ever.
+	 */
+	int networkTimeoutMillis() {
+		return (int) Math.min(Integer.MAX_VALUE, 2 * Math.max(this.timeout.toMillis(), queryTimeoutSeconds() * 1000L));
 	}
 
 	/**
@@ -97,6 +120,22 @@ public final class JdbcJobStoreSettings {
 			throw new IllegalArgumentException("writers must be between 1 and 64, not " + writers);
 		}
 		this.writers = writers;
+		return this;
+	}
+
+	/**
+	 * Whether the store refuses to start on a database whose commits may be lost in a crash (H2 with a
+	 * {@code WRITE_DELAY} it cannot set to 0, MariaDB/MySQL with {@code innodb_flush_log_at_trx_commit} other than
+	 * 1), and turns PostgreSQL's {@code synchronous_commit} back on for its own transactions. Off, it changes no
+	 * database setting and logs a warning instead: for a development machine that trades durability for speed.
+	 * @return whether commits must be durable (default {@code true})
+	 */
+	public boolean isRequireDurableCommits() {
+		return this.requireDurableCommits;
+	}
+
+	public JdbcJobStoreSettings setRequireDurableCommits(boolean requireDurableCommits) {
+		this.requireDurableCommits = requireDurableCommits;
 		return this;
 	}
 

@@ -18,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
@@ -39,6 +41,9 @@ abstract class JdbcJobStoreContractTests {
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	protected HikariDataSource dataSource;
+
+	/** The same database, with trouble on demand. */
+	protected ControlledDataSource controlled;
 
 	private final List<JdbcJobStore> stores = new ArrayList<>();
 
@@ -69,10 +74,12 @@ abstract class JdbcJobStoreContractTests {
 				Statement statement = connection.createStatement()) {
 			statement.executeUpdate("DELETE FROM gearman_queue");
 		}
+		this.controlled = new ControlledDataSource(this.dataSource);
 	}
 
 	@AfterEach
 	void closeStores() {
+		this.controlled.releaseCommits();
 		this.stores.forEach(JdbcJobStore::close);
 		this.dataSource.close();
 	}
@@ -82,7 +89,11 @@ abstract class JdbcJobStoreContractTests {
 	}
 
 	protected JdbcJobStore store(JdbcJobStoreSettings settings) {
-		JdbcJobStore store = new JdbcJobStore(this.dataSource, settings);
+		return store(this.dataSource, settings);
+	}
+
+	protected JdbcJobStore store(DataSource database, JdbcJobStoreSettings settings) {
+		JdbcJobStore store = new JdbcJobStore(database, settings);
 		this.stores.add(store);
 		return store;
 	}
@@ -320,6 +331,91 @@ abstract class JdbcJobStoreContractTests {
 		assertThat(countRows()).isEqualTo(1000L);
 		CompletableFuture<Void> afterClose = add(store, job("f", "late", 1, bytes("d"), 0, 5000));
 		assertThat(afterClose).failsWithin(WAIT);
+	}
+
+	@Test
+	void aCommitThatHangsPastTheTimeoutAnswersTheClientWithItsOutcome() throws InterruptedException {
+		// the watchdog used to fail the insert at the timeout while its transaction went on and committed: the
+		// client got QUEUE_ERROR (and could resubmit) for a job that ran after the next restart
+		JdbcJobStore store = store(this.controlled.dataSource(), new JdbcJobStoreSettings().setWriters(1)
+			.setTimeout(Duration.ofMillis(500))
+			.setRetryInterval(Duration.ofMillis(50)));
+		this.controlled.holdCommits();
+		CompletableFuture<Void> held = add(store, job("f", "held", 1, bytes("d"), 0, 1));
+		this.controlled.awaitHeldCommit();
+		await().atMost(WAIT).until(() -> !store.isAvailable());
+		assertThat(add(store, job("f", "meanwhile", 1, bytes("d"), 0, 2))).as("new submissions fail fast")
+			.isCompletedExceptionally();
+		assertThat(held).as("the job in the hanging transaction waits for its outcome").isNotDone();
+		this.controlled.releaseCommits();
+		awaitSuccess(held);
+		assertThat(replay(store())).extracting(StoredJob::unique).containsExactly("held");
+	}
+
+	@Test
+	void aCommitWhoseAnswerIsLostFailsTheJobAndItsRowIsDeletedBeforeTheKeyIsStoredAgain() throws Exception {
+		// the commit hangs past the connection's network timeout: the database committed, the answer never came
+		JdbcJobStoreSettings settings = new JdbcJobStoreSettings().setWriters(1)
+			.setTimeout(Duration.ofMillis(500))
+			.setRetryInterval(Duration.ofMillis(50));
+		JdbcJobStore store = store(this.controlled.dataSource(), settings);
+		this.controlled.holdCommits();
+		CompletableFuture<Void> lost = add(store, job("f", "lost", 1, bytes("first"), 0, 1));
+		this.controlled.awaitHeldCommit();
+		this.controlled.awaitCommitsReturned(1, Duration.ofSeconds(10));
+		assertThat(lost).failsWithin(WAIT);
+		this.controlled.releaseCommits();
+		// the store deletes exactly that row once the database answers again, before anything else
+		awaitRows(0);
+		await().atMost(WAIT).until(store::isAvailable);
+		awaitSuccess(add(store, job("f", "lost", 1, bytes("second"), 0, 2)));
+		assertThat(replay(store())).singleElement().satisfies((job) -> assertThat(job.sequence()).isEqualTo(2));
+	}
+
+	@Test
+	void aStaleDeleteFromABacklogDoesNotRemoveANewerJobStoredUnderTheSameKey() throws InterruptedException {
+		// an outage leaves more deletes pending than one commit carries; when the database returns, a new job
+		// takes the key of a finished one whose delete is still in the backlog: the insert meets the old row,
+		// replaces it one by one, and the old delete, committed later, must not delete the new row
+		JdbcJobStore store = store(this.controlled.dataSource(), new JdbcJobStoreSettings().setWriters(1)
+			.setMaxBatchSize(10)
+			.setRetryInterval(Duration.ofMillis(50))
+			.setTimeout(WAIT));
+		AtomicLong deleted = new AtomicLong();
+		store.setListener(new JobStoreListener() {
+			@Override
+			public void batchCommitted(Operation operation, int size, long commitNanos) {
+				if (operation == Operation.DELETE) {
+					deleted.addAndGet(size);
+				}
+			}
+		});
+		int others = 30;
+		awaitSuccess(add(store, job("f", "same", 1, bytes("old"), 0, 1)));
+		List<CompletableFuture<Void>> added = new ArrayList<>();
+		for (int i = 0; i < others; i++) {
+			added.add(add(store, job("f", "other" + i, 1, bytes("d"), 0, 10 + i)));
+		}
+		added.forEach(this::awaitSuccess);
+		this.controlled.broken = true;
+		for (int i = 0; i < others; i++) {
+			store.remove("f", "other" + i, 10 + i);
+		}
+		store.remove("f", "same", 1);
+		await().atMost(WAIT).until(() -> !store.isAvailable());
+		// the database returns; the first commit of the backlog is held while a new job takes the key
+		this.controlled.holdCommits();
+		this.controlled.broken = false;
+		await().atMost(WAIT).until(store::isAvailable);
+		this.controlled.awaitHeldCommit();
+		CompletableFuture<Void> renewed = add(store, job("f", "same", 1, bytes("new"), 0, 100));
+		this.controlled.releaseCommits();
+		awaitSuccess(renewed);
+		await().atMost(WAIT).until(() -> deleted.get() >= others + 1);
+		assertThat(replay(store())).singleElement().satisfies((job) -> {
+			assertThat(job.sequence()).isEqualTo(100);
+			assertThat(job.data()).isEqualTo(bytes("new"));
+		});
 	}
 
 	protected static StoredJob job(String function, String unique, int priority, byte[] data, long whenToRun,

@@ -32,6 +32,14 @@ final class MariaDbServer implements AutoCloseable {
 	}
 
 	static MariaDbServer start() {
+		return start(List.of());
+	}
+
+	/**
+	 * Starts a server with durable commits (the store refuses others), plus options that override the defaults.
+	 * @param options mariadbd options, e.g. {@code --innodb-flush-log-at-trx-commit=2}
+	 */
+	static MariaDbServer start(List<String> options) {
 		String install = TestProcesses.require("MariaDB server", "apt-get install mariadb-server",
 				"/usr/bin/mariadb-install-db", "/usr/bin/mysql_install_db");
 		String mariadbd = TestProcesses.require("MariaDB server", "apt-get install mariadb-server",
@@ -46,8 +54,9 @@ final class MariaDbServer implements AutoCloseable {
 		TestProcesses.run(root.getParent(), 120, installCommand);
 		List<String> command = new ArrayList<>(List.of(mariadbd, "--no-defaults", "--datadir=" + root + "/data",
 				"--socket=" + root + "/mysqld.sock", "--pid-file=" + root + "/mysqld.pid", "--port=" + port,
-				"--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=0",
+				"--bind-address=127.0.0.1", "--skip-name-resolve", "--innodb-flush-log-at-trx-commit=1",
 				"--innodb-buffer-pool-size=32M", "--log-error=" + root + "/error.log", "--init-file=" + initFile(root)));
+		command.addAll(options);
 		if (TestProcesses.isRoot()) {
 			command.add("--user=mysql");
 		}

@@ -28,7 +28,10 @@ public class GearmanStoreProperties {
 	private int maxBatchSize = 2_000;
 
 	/**
-	 * Longest wait for a background job's commit before the client gets QUEUE_ERROR; also the statement timeout.
+	 * Longest wait for a background job to be taken into a transaction before the client gets QUEUE_ERROR; also
+	 * the statement timeout. A job already in a transaction is answered by its outcome, within twice this (the
+	 * network timeout on the store's connections); a transaction running longer than this turns the store
+	 * unavailable, so new submissions fail at once meanwhile.
 	 */
 	private Duration timeout = Duration.ofSeconds(5);
 
@@ -42,6 +45,14 @@ public class GearmanStoreProperties {
 	 * them by key. The DataSource's pool needs at least this many connections.
 	 */
 	private int writers = 2;
+
+	/**
+	 * Whether the store refuses to start on a database whose commits a crash can lose: H2 with a WRITE_DELAY it
+	 * cannot set to 0 (needs admin rights), MariaDB/MySQL with innodb_flush_log_at_trx_commit other than 1; on
+	 * PostgreSQL the store's transactions turn synchronous_commit back on if it is off. 'false' changes no database
+	 * setting and only warns: acknowledged background jobs can then be lost, e.g. on a development machine.
+	 */
+	private boolean requireDurableCommits = true;
 
 	public Type getType() {
 		return this.type;
@@ -91,6 +102,14 @@ public class GearmanStoreProperties {
 		this.writers = writers;
 	}
 
+	public boolean isRequireDurableCommits() {
+		return this.requireDurableCommits;
+	}
+
+	public void setRequireDurableCommits(boolean requireDurableCommits) {
+		this.requireDurableCommits = requireDurableCommits;
+	}
+
 	/**
 	 * Converts these properties to the store's settings, validating each value.
 	 * @return the settings
@@ -100,7 +119,8 @@ public class GearmanStoreProperties {
 			.setMaxBatchSize(this.maxBatchSize)
 			.setTimeout(this.timeout)
 			.setRetryInterval(this.retryInterval)
-			.setWriters(this.writers);
+			.setWriters(this.writers)
+			.setRequireDurableCommits(this.requireDurableCommits);
 	}
 
 	/**

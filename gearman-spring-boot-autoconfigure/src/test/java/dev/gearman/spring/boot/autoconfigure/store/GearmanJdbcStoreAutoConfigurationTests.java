@@ -83,4 +83,23 @@ class GearmanJdbcStoreAutoConfigurationTests {
 				.hasMessageContaining("writers must be between 1 and 64"));
 	}
 
+	@Test
+	void durableCommitsAreRequiredUnlessTurnedOff() {
+		this.runner.withPropertyValues("gearman.server.store.type=jdbc", storedUrl("autoconfig-durable"))
+			.run((context) -> assertThat(
+					context.getBean(GearmanStoreProperties.class).toJdbcSettings().isRequireDurableCommits())
+				.isTrue());
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", storedUrl("autoconfig-relaxed"),
+					"gearman.server.store.require-durable-commits=false")
+			.run((context) -> assertThat(
+					context.getBean(GearmanStoreProperties.class).toJdbcSettings().isRequireDurableCommits())
+				.isFalse());
+	}
+
+	private static String storedUrl(String name) {
+		return "spring.datasource.url=jdbc:h2:mem:" + name
+				+ ";DB_CLOSE_DELAY=-1;INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'";
+	}
+
 }
