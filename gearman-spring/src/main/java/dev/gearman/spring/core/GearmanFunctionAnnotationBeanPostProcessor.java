@@ -18,9 +18,9 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -167,7 +167,7 @@ public class GearmanFunctionAnnotationBeanPostProcessor
 		String resolved = resolve(value);
 		Duration timeout;
 		try {
-			timeout = DurationStyle.detectAndParse(resolved);
+			timeout = DurationFormatterUtils.detectAndParse(resolved);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(where + " has timeout '" + value + "' = '" + resolved
