@@ -4,8 +4,8 @@ import javax.sql.DataSource;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.jdbc.JdbcJobStore;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
-import dev.gearman.spring.store.JdbcJobStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(before = GearmanServerAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
-@ConditionalOnClass({ GearmanServer.class, DependsOnDatabaseInitialization.class })
+@ConditionalOnClass({ GearmanServer.class, JdbcJobStore.class, DependsOnDatabaseInitialization.class })
 @ConditionalOnProperty(name = "gearman.server.store.type", havingValue = "jdbc")
 @EnableConfigurationProperties(GearmanStoreProperties.class)
 public final class GearmanJdbcStoreAutoConfiguration {

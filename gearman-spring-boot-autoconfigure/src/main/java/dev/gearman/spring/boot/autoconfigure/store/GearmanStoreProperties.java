@@ -2,7 +2,7 @@ package dev.gearman.spring.boot.autoconfigure.store;
 
 import java.time.Duration;
 
-import dev.gearman.spring.store.JdbcJobStoreSettings;
+import dev.gearman.server.store.jdbc.JdbcJobStoreSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**

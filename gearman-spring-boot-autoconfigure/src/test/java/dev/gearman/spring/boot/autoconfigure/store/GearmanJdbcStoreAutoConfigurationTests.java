@@ -2,18 +2,20 @@ package dev.gearman.spring.boot.autoconfigure.store;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.jdbc.JdbcJobStore;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
-import dev.gearman.spring.store.JdbcJobStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which store the job server gets: memory unless {@code gearman.server.store.type=jdbc}, then a
- * {@link JdbcJobStore} on the application's DataSource, and a clear failure without one.
+ * {@link JdbcJobStore} on the application's DataSource, and a clear failure without one or without the store's
+ * module.
  */
 class GearmanJdbcStoreAutoConfigurationTests {
 
@@ -54,6 +56,17 @@ class GearmanJdbcStoreAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("needs a DataSource"));
+	}
+
+	@Test
+	void jdbcTypeWithoutTheStoreModuleFailsWithAHint() {
+		this.runner.withClassLoader(new FilteredClassLoader(JdbcJobStore.class))
+			.withPropertyValues("gearman.server.store.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("gearman.server.store.type")
+				.hasMessageContaining("dev.gearman:gearman-jdbc-store"));
 	}
 
 	@Test

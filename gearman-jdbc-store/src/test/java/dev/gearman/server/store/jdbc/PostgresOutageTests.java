@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

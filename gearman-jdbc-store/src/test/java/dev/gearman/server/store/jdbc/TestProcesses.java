@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -3,6 +3,6 @@
  * commit by one writer thread, and replayed at startup.
  */
 @NullMarked
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import dev.gearman.server.store.JobStoreListener;
-import dev.gearman.spring.store.StoreOperation.Delete;
-import dev.gearman.spring.store.StoreOperation.Insert;
+import dev.gearman.server.store.jdbc.StoreOperation.Delete;
+import dev.gearman.server.store.jdbc.StoreOperation.Insert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,8 +10,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import dev.gearman.server.store.StoredJob;
-import dev.gearman.spring.store.StoreOperation.Delete;
-import dev.gearman.spring.store.StoreOperation.Insert;
+import dev.gearman.server.store.jdbc.StoreOperation.Delete;
+import dev.gearman.server.store.jdbc.StoreOperation.Insert;
 
 /**
  * One transaction on {@code gearman_queue}: a group commit's deletes and inserts, all committed or all rolled back.

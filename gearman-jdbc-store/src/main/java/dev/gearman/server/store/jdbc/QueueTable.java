@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 /**
  * The SQL of the {@code gearman_queue} table, which the Flyway migrations under {@code db/gearman/{vendor}}

@@ -1,4 +1,4 @@
-package dev.gearman.spring.store;
+package dev.gearman.server.store.jdbc;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
