@@ -25,11 +25,6 @@ class H2JdbcJobStoreTests extends JdbcJobStoreContractTests {
 	}
 
 	@Override
-	protected String vendor() {
-		return "h2";
-	}
-
-	@Override
 	protected String user() {
 		return "sa";
 	}

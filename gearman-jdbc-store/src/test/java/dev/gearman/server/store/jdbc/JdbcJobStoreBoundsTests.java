@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gearman.server.store.StoredJob;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class JdbcJobStoreBoundsTests {
 		this.h2 = new HikariDataSource();
 		this.h2.setJdbcUrl("jdbc:h2:file:" + this.dir.resolve("gearman").toAbsolutePath());
 		this.h2.setUsername("sa");
-		Flyway.configure().dataSource(this.h2).locations("classpath:db/gearman/h2").load().migrate();
+		QueueSchema.migrate(this.h2);
 		this.controlled = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
 				new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
 					if (method.getName().equals("getConnection")) {

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The {@link JdbcJobStore} contract, run against every supported database by a subclass that provides it: the
- * Flyway migration, durable-before-acknowledged inserts, group commit, batched deletes, replay order and exact
+ * migration ({@link QueueSchema}), durable-before-acknowledged inserts, group commit, batched deletes, replay order and exact
  * round trips of keys and payloads.
  */
 abstract class JdbcJobStoreContractTests {
@@ -44,9 +43,6 @@ abstract class JdbcJobStoreContractTests {
 
 	/** The JDBC URL of a database with user and password 'gearman' (H2: user 'sa', no password). */
 	protected abstract String url();
-
-	/** The Flyway vendor folder: h2, postgresql or mariadb. */
-	protected abstract String vendor();
 
 	protected String user() {
 		return "gearman";
@@ -64,7 +60,7 @@ abstract class JdbcJobStoreContractTests {
 		this.dataSource.setPassword(password());
 		this.dataSource.setMaximumPoolSize(4);
 		this.dataSource.setConnectionTimeout(5000);
-		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/gearman/" + vendor()).load().migrate();
+		QueueSchema.migrate(this.dataSource);
 		try (Connection connection = this.dataSource.getConnection();
 				Statement statement = connection.createStatement()) {
 			statement.executeUpdate("DELETE FROM gearman_queue");

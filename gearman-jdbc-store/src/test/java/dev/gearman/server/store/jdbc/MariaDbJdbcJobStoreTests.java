@@ -27,9 +27,4 @@ class MariaDbJdbcJobStoreTests extends JdbcJobStoreContractTests {
 		return server.url();
 	}
 
-	@Override
-	protected String vendor() {
-		return "mariadb";
-	}
-
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +106,18 @@ final class MariaDbServer implements AutoCloseable {
 
 	String url() {
 		return "jdbc:mariadb://127.0.0.1:" + this.port + "/gearman";
+	}
+
+	/** Drops database {@code gearman} and creates it again, empty (user {@code gearman} holds every right on it). */
+	void recreateDatabase() {
+		try (Connection connection = DriverManager.getConnection(url(), "gearman", "gearman");
+				Statement statement = connection.createStatement()) {
+			statement.execute("DROP DATABASE gearman");
+			statement.execute("CREATE DATABASE gearman CHARACTER SET utf8mb4");
+		}
+		catch (SQLException ex) {
+			fail("could not create database gearman again", ex);
+		}
 	}
 
 	@Override

@@ -40,11 +40,6 @@ class PostgresJdbcJobStoreTests extends JdbcJobStoreContractTests {
 		return server.url();
 	}
 
-	@Override
-	protected String vendor() {
-		return "postgresql";
-	}
-
 	@Test
 	void deletesKeepUsingTheKeyIndexAfterTheQueueWasAnalyzedEmpty() throws SQLException {
 		// autovacuum analyzes an idle queue as empty; a plan made then and cached (pgjdbc prepares a statement on

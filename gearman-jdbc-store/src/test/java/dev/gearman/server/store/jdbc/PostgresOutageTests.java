@@ -18,7 +18,6 @@ import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class PostgresOutageTests {
 		this.dataSource.setMaximumPoolSize(4);
 		this.dataSource.setConnectionTimeout(1000);
 		this.dataSource.setValidationTimeout(500);
-		Flyway.configure().dataSource(this.dataSource).locations("classpath:db/gearman/postgresql").load().migrate();
+		QueueSchema.migrate(this.dataSource);
 		this.store = new JdbcJobStore(this.dataSource, new JdbcJobStoreSettings().setTimeout(Duration.ofSeconds(2))
 			.setRetryInterval(Duration.ofMillis(200)));
 		GearmanServerSettings settings = new GearmanServerSettings();

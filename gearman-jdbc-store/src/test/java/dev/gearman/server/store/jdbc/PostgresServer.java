@@ -2,6 +2,7 @@ package dev.gearman.server.store.jdbc;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,10 +39,24 @@ final class PostgresServer implements AutoCloseable {
 		TestProcesses.run(root.getParent(), 120, TestProcesses.as("postgres", bin + "/initdb -D " + root
 				+ "/data -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync"));
 		server.startServer();
-		TestProcesses.run(root.getParent(), 60, List.of(bin + "/psql", "-h", "127.0.0.1", "-p",
-				String.valueOf(server.port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
-				"-c", "CREATE ROLE gearman LOGIN PASSWORD 'gearman'", "-c", "CREATE DATABASE gearman OWNER gearman"));
+		server.psql("CREATE ROLE gearman LOGIN PASSWORD 'gearman'", "CREATE DATABASE gearman OWNER gearman");
 		return server;
+	}
+
+	/** Drops database {@code gearman}, disconnecting its clients, and creates it again, empty. */
+	synchronized void recreateDatabase() {
+		psql("DROP DATABASE gearman WITH (FORCE)", "CREATE DATABASE gearman OWNER gearman");
+	}
+
+	/** Runs SQL commands as the superuser, each in a transaction of its own. */
+	private void psql(String... commands) {
+		List<String> command = new ArrayList<>(List.of(this.bin + "/psql", "-h", "127.0.0.1", "-p",
+				String.valueOf(this.port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q"));
+		for (String sql : commands) {
+			command.add("-c");
+			command.add(sql);
+		}
+		TestProcesses.run(this.root.getParent(), 60, command);
 	}
 
 	private static String[] candidates() {

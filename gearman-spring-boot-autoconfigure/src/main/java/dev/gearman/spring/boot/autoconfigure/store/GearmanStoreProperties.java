@@ -43,6 +43,13 @@ public class GearmanStoreProperties {
 	 */
 	private int writers = 2;
 
+	/**
+	 * Whether to create the gearman_queue table and apply its migrations at startup, after the application's own
+	 * Flyway or Liquibase migrations, with a Flyway history table of their own (gearman_schema_history). Turn it
+	 * off when the table is managed elsewhere.
+	 */
+	private boolean initializeSchema = true;
+
 	public Type getType() {
 		return this.type;
 	}
@@ -89,6 +96,14 @@ public class GearmanStoreProperties {
 
 	public void setWriters(int writers) {
 		this.writers = writers;
+	}
+
+	public boolean isInitializeSchema() {
+		return this.initializeSchema;
+	}
+
+	public void setInitializeSchema(boolean initializeSchema) {
+		this.initializeSchema = initializeSchema;
 	}
 
 	/**
