@@ -95,7 +95,7 @@ public class GearmanFunctionAnnotationBeanPostProcessor
 	}
 
 	private void register(PendingEndpoint endpoint) {
-		MethodGearmanFunction handler = new MethodGearmanFunction(endpoint.beanName(), endpoint.bean(),
+		MethodJobHandler handler = new MethodJobHandler(endpoint.beanName(), endpoint.bean(),
 				endpoint.method(), endpoint.function(), beanFactory().getBean(GearmanPayloadConverter.class));
 		beanFactory().getBean(GearmanWorkerRegistry.class)
 			.register(new GearmanFunctionEndpoint(endpoint.id(), endpoint.function(), endpoint.concurrency(),

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param handler the invoker
  */
 public record GearmanFunctionEndpoint(String id, String function, int concurrency, @Nullable Duration timeout,
-		MethodGearmanFunction handler) {
+		MethodJobHandler handler) {
 
 	/**
 	 * The registration the core worker takes.

@@ -9,9 +9,9 @@ import java.util.concurrent.Executor;
 
 import dev.gearman.worker.FailJobException;
 import dev.gearman.worker.FunctionRegistration;
-import dev.gearman.worker.GearmanFunction;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
+import dev.gearman.worker.JobHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,8 +130,8 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	private FunctionRegistration recorded(FunctionRegistration registration) {
 		JobRecorder jobRecorder = this.recorder;
-		GearmanFunction handler = registration.handler();
-		GearmanFunction timed = (job) -> {
+		JobHandler handler = registration.handler();
+		JobHandler timed = (job) -> {
 			JobRecorder.Recording recording = jobRecorder.start("worker", registration.name());
 			try {
 				byte[] result = handler.execute(job);

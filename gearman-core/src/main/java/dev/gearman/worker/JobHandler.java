@@ -5,7 +5,7 @@ package dev.gearman.worker;
  * {@link FailJobException} sends WORK_FAIL; throwing anything else sends WORK_EXCEPTION with a readable message.
  */
 @FunctionalInterface
-public interface GearmanFunction {
+public interface JobHandler {
 
 	/**
 	 * Runs one job.

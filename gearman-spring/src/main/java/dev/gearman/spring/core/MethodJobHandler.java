@@ -4,16 +4,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 
-import dev.gearman.worker.GearmanFunction;
 import dev.gearman.worker.JobContext;
+import dev.gearman.worker.JobHandler;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A {@link GearmanFunction} that invokes a bean method, resolving its parameters from the job and converting its
+ * A {@link JobHandler} that invokes a bean method, resolving its parameters from the job and converting its
  * return value. The signature is checked when the adapter is built, so a method that cannot be served fails at
  * startup, naming the bean and the method.
  */
-public class MethodGearmanFunction implements GearmanFunction {
+public class MethodJobHandler implements JobHandler {
 
 	private final String beanName;
 
@@ -38,7 +38,7 @@ public class MethodGearmanFunction implements GearmanFunction {
 	 * @param converter payload conversion
 	 * @throws IllegalStateException if the signature cannot be served
 	 */
-	public MethodGearmanFunction(String beanName, Object bean, Method method, String function,
+	public MethodJobHandler(String beanName, Object bean, Method method, String function,
 			GearmanPayloadConverter converter) {
 		this.beanName = beanName;
 		this.bean = bean;
