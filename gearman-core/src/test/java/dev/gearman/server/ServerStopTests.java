@@ -1,4 +1,4 @@
-package dev.gearman.server.interop;
+package dev.gearman.server;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,22 +16,23 @@ class ServerStopTests {
 	@Test
 	void stopClosesEveryConnection() {
 		for (int round = 0; round < 200; round++) {
-			OwnTestServer server = OwnTestServer.start();
+			GearmanServer server = TestServers.start((settings) -> {
+			});
 			List<RawConnection> connections = new ArrayList<>();
 			try {
 				for (int i = 0; i < 3; i++) {
-					RawConnection connection = RawConnection.open(Peers.HOST, server.port());
+					RawConnection connection = RawConnection.open(TestServers.HOST, server.port());
 					connections.add(connection);
 					connection.sync();
 				}
-				server.kill();
+				server.stop();
 				for (RawConnection connection : connections) {
 					connection.readToEof(Duration.ofSeconds(3));
 				}
 			}
 			finally {
 				connections.forEach(RawConnection::close);
-				server.close();
+				server.stop();
 			}
 		}
 	}

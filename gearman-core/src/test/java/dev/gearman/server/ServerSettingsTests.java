@@ -1,4 +1,4 @@
-package dev.gearman.server.interop;
+package dev.gearman.server;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,9 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.gearman.protocol.PacketType;
-import dev.gearman.server.GearmanServer;
-import dev.gearman.server.GearmanServerException;
-import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.NonDurableJobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,7 @@ class ServerSettingsTests {
 
 	@Test
 	void connectionOverTheLimitShouldBeClosedAndRoomShouldComeBackWhenOneLeaves() {
-		this.server = Peers.startServer((settings) -> settings.setMaxConnections(2));
+		this.server = TestServers.start((settings) -> settings.setMaxConnections(2));
 		RawConnection first = connect();
 		RawConnection second = connect();
 		first.sync();
@@ -46,7 +43,7 @@ class ServerSettingsTests {
 		assertThat(third.readToEof(Duration.ofSeconds(5))).as("bytes sent to the refused connection").isEmpty();
 		second.sync();
 		first.close();
-		await().atMost(Peers.AWAIT).until(() -> this.server.connections() == 1);
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.server.connections() == 1);
 		RawConnection fourth = connect();
 		fourth.sync();
 		second.close();
@@ -55,7 +52,7 @@ class ServerSettingsTests {
 
 	@Test
 	void handlesShouldStartWithTheConfiguredPrefix() {
-		this.server = Peers.startServer((settings) -> settings.setHandlePrefix("H:settings-test"));
+		this.server = TestServers.start((settings) -> settings.setHandlePrefix("H:settings-test"));
 		try (RawConnection client = connect()) {
 			assertThat(client.submitBackground(PacketType.SUBMIT_JOB_BG, "f", "", "x")).isEqualTo("H:settings-test:1");
 			assertThat(client.submitBackground(PacketType.SUBMIT_JOB_BG, "f", "", "y")).isEqualTo("H:settings-test:2");
@@ -64,7 +61,7 @@ class ServerSettingsTests {
 
 	@Test
 	void idleConnectionShouldBeClosedAfterTheIdleTimeout() {
-		this.server = Peers.startServer((settings) -> settings.setIdleTimeout(Duration.ofSeconds(1)));
+		this.server = TestServers.start((settings) -> settings.setIdleTimeout(Duration.ofSeconds(1)));
 		try (RawConnection idle = connect()) {
 			idle.sync();
 			long start = System.nanoTime();
@@ -80,11 +77,11 @@ class ServerSettingsTests {
 		appender.start();
 		logger.addAppender(appender);
 		try {
-			this.server = Peers.startServer((settings) -> {
+			this.server = TestServers.start((settings) -> {
 			});
 			List<String> lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
 			assertThat(lines).anySatisfy(
-					(line) -> assertThat(line).contains("listening on " + Peers.HOST + ":" + this.server.port()));
+					(line) -> assertThat(line).contains("listening on " + TestServers.HOST + ":" + this.server.port()));
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -93,11 +90,11 @@ class ServerSettingsTests {
 
 	@Test
 	void takenPortShouldFailWithAClearReason() {
-		this.server = Peers.startServer((settings) -> {
+		this.server = TestServers.start((settings) -> {
 		});
-		GearmanServer second = new GearmanServer(settings(Peers.HOST, this.server.port()), NonDurableJobStore.INSTANCE);
+		GearmanServer second = new GearmanServer(settings(TestServers.HOST, this.server.port()), NonDurableJobStore.INSTANCE);
 		assertThatExceptionOfType(GearmanServerException.class).isThrownBy(second::start)
-			.withMessageContaining(Peers.HOST + ":" + this.server.port())
+			.withMessageContaining(TestServers.HOST + ":" + this.server.port())
 			.withMessageContaining("already in use");
 	}
 
@@ -111,7 +108,7 @@ class ServerSettingsTests {
 	}
 
 	private RawConnection connect() {
-		return RawConnection.open(Peers.HOST, this.server.port());
+		return RawConnection.open(TestServers.HOST, this.server.port());
 	}
 
 	private static GearmanServerSettings settings(String address, int port) {

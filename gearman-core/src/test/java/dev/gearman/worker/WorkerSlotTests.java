@@ -1,4 +1,4 @@
-package dev.gearman.server.interop;
+package dev.gearman.worker;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gearman.client.GearmanClient;
 import dev.gearman.client.JobRequest;
-import dev.gearman.worker.FunctionRegistration;
-import dev.gearman.worker.GearmanWorker;
-import dev.gearman.worker.GearmanWorkerSettings;
+import dev.gearman.server.interop.ClientWorkerTestSupport;
+import dev.gearman.server.interop.Peers;
+import dev.gearman.server.interop.ServerKind;
+import dev.gearman.server.interop.TestJobServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

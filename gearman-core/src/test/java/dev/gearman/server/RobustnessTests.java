@@ -1,36 +1,29 @@
-package dev.gearman.server.interop;
+package dev.gearman.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
-import dev.gearman.server.GearmanServer;
-import dev.gearman.server.GearmanServerException;
-import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.NonDurableJobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import static dev.gearman.server.interop.Peers.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Hostile and unlucky peers on raw sockets: oversized and malformed packets, a worker dying mid-job, a taken port
- * and a client that pipelines far more than it reads.
+ * Hostile and unlucky peers on raw sockets: oversized and malformed packets, a taken port and a client that
+ * pipelines far more than it reads. (A worker dying mid-job, with PHP peers, is in {@code PhpInteropTests}.)
  */
 class RobustnessTests {
 
@@ -41,18 +34,13 @@ class RobustnessTests {
 	/** A second server whose packets may be at most 1 MiB. */
 	private static GearmanServer smallPackets;
 
-	private Peers peers;
-
-	private Peers smallPacketPeers;
-
-	@TempDir
-	private Path dir;
+	private final List<RawConnection> connections = new ArrayList<>();
 
 	@BeforeAll
 	static void startServers() {
-		server = Peers.startServer((settings) -> {
+		server = TestServers.start((settings) -> {
 		});
-		smallPackets = Peers.startServer((settings) -> settings.setMaxPacketSize(ONE_MIB));
+		smallPackets = TestServers.start((settings) -> settings.setMaxPacketSize(ONE_MIB));
 	}
 
 	@AfterAll
@@ -65,35 +53,28 @@ class RobustnessTests {
 		}
 	}
 
-	@BeforeEach
-	void createPeers() {
-		this.peers = new Peers(server.port(), this.dir);
-		this.smallPacketPeers = new Peers(smallPackets.port(), this.dir);
-	}
-
 	@AfterEach
-	void closePeers() {
-		this.peers.close();
-		this.smallPacketPeers.close();
+	void closeConnections() {
+		this.connections.forEach(RawConnection::close);
 	}
 
 	@Test
 	void headerAnnouncingTwoGibibytesShouldGetAnErrorAndThenEndOfStream() {
-		RawConnection bystander = this.smallPacketPeers.connect();
+		RawConnection bystander = connect(smallPackets);
 		bystander.sync();
-		RawConnection offender = this.smallPacketPeers.connect();
+		RawConnection offender = connect(smallPackets);
 		offender.sendRaw(header(0x00524551, PacketType.ECHO_REQ.code(), 0x8000_0000));
 		Packet error = offender.expect(PacketType.ERROR);
 		assertThat(error.arg(0)).isEqualTo("ARGUMENT_TOO_LARGE");
 		assertThat(error.arg(1)).contains(String.valueOf(0x8000_0000L)).contains(String.valueOf(ONE_MIB));
 		assertThat(offender.readToEof(Duration.ofSeconds(5))).as("bytes after the ERROR packet").isEmpty();
 		assertEchoes(bystander, "still served");
-		assertEchoes(this.smallPacketPeers.connect(), "new connections too");
+		assertEchoes(connect(smallPackets), "new connections too");
 	}
 
 	@Test
 	void packetAtTheLimitShouldStillBeAccepted() {
-		RawConnection client = this.smallPacketPeers.connect();
+		RawConnection client = connect(smallPackets);
 		byte[] data = new byte[ONE_MIB];
 		Arrays.fill(data, (byte) 'x');
 		client.send(Packet.requestWithData(PacketType.ECHO_REQ, data));
@@ -102,58 +83,37 @@ class RobustnessTests {
 
 	@Test
 	void badMagicShouldCloseTheConnection() {
-		RawConnection offender = this.peers.connect();
+		RawConnection offender = connect(server);
 		byte[] packet = header(0x0058595a, PacketType.ECHO_REQ.code(), 0);
 		assertThat(new String(packet, 0, 4, StandardCharsets.ISO_8859_1)).isEqualTo("\0XYZ");
 		offender.sendRaw(packet);
 		assertThat(offender.readToEof(Duration.ofSeconds(5))).as("reply before close").isEmpty();
-		assertEchoes(this.peers.connect(), "server still serving");
+		assertEchoes(connect(server), "server still serving");
 	}
 
 	@Test
 	void unknownPacketTypeShouldCloseTheConnection() {
-		RawConnection offender = this.peers.connect();
+		RawConnection offender = connect(server);
 		offender.sendRaw(header(0x00524551, 999, 0));
 		assertThat(offender.readToEof(Duration.ofSeconds(5))).as("reply before close").isEmpty();
-		assertEchoes(this.peers.connect(), "server still serving");
-	}
-
-	@Test
-	void jobOfAWorkerThatDisconnectsMidJobShouldGoToAnotherWorker() {
-		Peers.requirePhpGearman();
-		String function = Peers.uniqueFunction("requeue");
-		ExternalProcess client = this.peers.phpClientAsync("do", "normal", function, "requeue-me");
-		RawConnection dying = this.peers.worker(null, function);
-		Packet job = dying.grabBlocking(Peers.AWAIT);
-		assertThat(job.data()).asString().isEqualTo("requeue-me");
-		dying.send(Packet.request(PacketType.WORK_STATUS, job.arg(0), "1", "2"));
-		dying.sync();
-		this.peers.awaitStatus(function, 1, 1, 1);
-		dying.close();
-		this.peers.awaitStatus(function, 1, 0, 0);
-		ExternalProcess second = this.peers.phpWorker("reverse", function);
-		Map<String, List<String>> result = Peers.phpResult(client);
-		assertThat(one(result, "rcname")).isEqualTo("SUCCESS");
-		assertThat(one(result, "result")).isEqualTo("em-eueuqer");
-		second.awaitSuccess(Peers.PROCESS_TIMEOUT);
-		this.peers.awaitStatus(function, 0, 0, 0);
+		assertEchoes(connect(server), "server still serving");
 	}
 
 	@Test
 	void secondServerOnTheSamePortShouldFailNamingAddressAndPort() {
 		GearmanServerSettings settings = new GearmanServerSettings();
-		settings.setAddress(Peers.HOST);
+		settings.setAddress(TestServers.HOST);
 		settings.setPort(server.port());
 		GearmanServer second = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
 		try {
 			assertThatExceptionOfType(GearmanServerException.class).isThrownBy(second::start)
-				.withMessageContaining(Peers.HOST + ":" + server.port());
+				.withMessageContaining(TestServers.HOST + ":" + server.port());
 			assertThat(second.isRunning()).isFalse();
 		}
 		finally {
 			second.stop();
 		}
-		assertEchoes(this.peers.connect(), "first server still serving");
+		assertEchoes(connect(server), "first server still serving");
 	}
 
 	@Test
@@ -179,7 +139,7 @@ class RobustnessTests {
 	 * @return how many requests had been written when reading began
 	 */
 	private long pipelineEchoes(int count) throws Exception {
-		RawConnection client = this.peers.connect();
+		RawConnection client = connect(server);
 		AtomicLong written = new AtomicLong();
 		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
 			for (int i = 0; i < count; i++) {
@@ -207,6 +167,13 @@ class RobustnessTests {
 		writer.get(10, TimeUnit.SECONDS);
 		assertEchoes(client, "after the pipeline");
 		return writtenBeforeReading;
+	}
+
+	/** A connection to the server, closed after the test. */
+	private RawConnection connect(GearmanServer target) {
+		RawConnection connection = RawConnection.open(TestServers.HOST, target.port());
+		this.connections.add(connection);
+		return connection;
 	}
 
 	private static byte[] echoPayload(int sequence) {

@@ -1,4 +1,4 @@
-package dev.gearman.server.interop;
+package dev.gearman.server;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -7,8 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.gearman.protocol.PacketType;
-import dev.gearman.server.GearmanServer;
-import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.RecordingJobStore;
 import dev.gearman.server.store.StoredJob;
 import org.junit.jupiter.api.Test;
@@ -38,14 +36,14 @@ class ServerDrainOrderTests {
 			}
 		};
 		GearmanServerSettings settings = new GearmanServerSettings();
-		settings.setAddress(Peers.HOST);
+		settings.setAddress(TestServers.HOST);
 		settings.setPort(0);
 		settings.setShutdownTimeout(Duration.ofSeconds(10));
 		GearmanServer server = new GearmanServer(settings, store);
 		server.start();
 		int port = server.port();
-		try (RawConnection client = RawConnection.open(Peers.HOST, port);
-				RawConnection worker = RawConnection.open(Peers.HOST, port)) {
+		try (RawConnection client = RawConnection.open(TestServers.HOST, port);
+				RawConnection worker = RawConnection.open(TestServers.HOST, port)) {
 			client.sendData(PacketType.SUBMIT_JOB, "running", "f", "");
 			String handle = client.expect(PacketType.JOB_CREATED).arg(0);
 			client.sendData(PacketType.SUBMIT_JOB_BG, "queued", "f", "");
@@ -58,12 +56,12 @@ class ServerDrainOrderTests {
 			assertThat(engineHeld.await(5, TimeUnit.SECONDS)).isTrue();
 			CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
 			Thread.sleep(300);
-			assertThat(RawConnection.accepts(Peers.HOST, port))
+			assertThat(RawConnection.accepts(TestServers.HOST, port))
 				.as("port open while the engine has not taken the drain in")
 				.isTrue();
 			engineMayGoOn.countDown();
 			client.expect(PacketType.JOB_CREATED);
-			RawConnection.awaitRefused(Peers.HOST, port);
+			RawConnection.awaitRefused(TestServers.HOST, port);
 			worker.send(PacketType.GRAB_JOB);
 			worker.expect(PacketType.NO_JOB);
 			worker.sendData(PacketType.WORK_COMPLETE, "result", handle);

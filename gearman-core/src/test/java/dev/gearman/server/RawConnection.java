@@ -1,4 +1,4 @@
-package dev.gearman.server.interop;
+package dev.gearman.server;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
