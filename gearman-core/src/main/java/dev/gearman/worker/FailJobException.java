@@ -1,7 +1,7 @@
 package dev.gearman.worker;
 
 /**
- * Thrown by a {@link GearmanFunction} to report plain failure (WORK_FAIL), which carries no message to the client.
+ * Thrown by a {@link JobHandler} to report plain failure (WORK_FAIL), which carries no message to the client.
  */
 public class FailJobException extends RuntimeException {
 

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * it on PRE_SLEEP, so with gearmand the limit only holds while the worker does not ask for more work, e.g. for a
  * function with {@code concurrency} 1 (whose connection does not grab while its job runs)
  */
-public record FunctionRegistration(String name, GearmanFunction handler, int concurrency,
+public record FunctionRegistration(String name, JobHandler handler, int concurrency,
 		@Nullable Duration timeout) {
 
 	/**
@@ -38,7 +38,7 @@ public record FunctionRegistration(String name, GearmanFunction handler, int con
 	 * @param handler the code
 	 * @return the registration
 	 */
-	public static FunctionRegistration of(String name, GearmanFunction handler) {
+	public static FunctionRegistration of(String name, JobHandler handler) {
 		return new FunctionRegistration(name, handler, 0, null);
 	}
 

@@ -123,7 +123,7 @@ public final class GearmanWorker implements AutoCloseable {
 	 * @param handler the code
 	 * @return this worker
 	 */
-	public GearmanWorker register(String name, GearmanFunction handler) {
+	public GearmanWorker register(String name, JobHandler handler) {
 		return register(FunctionRegistration.of(name, handler));
 	}
 
@@ -251,7 +251,7 @@ public final class GearmanWorker implements AutoCloseable {
 	 * Reserves a slot for a job of the lane, before asking a server for one.
 	 * @return {@code false} if the worker or the lane is full, or the worker is stopping
 	 */
-	boolean reserve(WorkerLane lane) {
+	boolean reserveSlot(WorkerLane lane) {
 		synchronized (this.slots) {
 			if (this.stopping || this.freeSlots <= 0 || (lane.limit() > 0 && lane.active >= lane.limit())) {
 				return false;
@@ -264,7 +264,7 @@ public final class GearmanWorker implements AutoCloseable {
 	}
 
 	/** Gives a slot back, and lets every connection that waits for one ask for a job. */
-	void release(WorkerLane lane) {
+	void returnSlot(WorkerLane lane) {
 		synchronized (this.slots) {
 			this.freeSlots++;
 			lane.active--;
@@ -289,14 +289,14 @@ public final class GearmanWorker implements AutoCloseable {
 			logger.warn("Job server assigned job {} of '{}', which this connection did not register", job.handle(),
 					function);
 			send(job, exception(job, "no handler for function '" + function + "'"));
-			release(lane);
+			returnSlot(lane);
 			return;
 		}
 		try {
 			this.executor.execute(() -> execute(registration, job, lane));
 		}
 		catch (RejectedExecutionException ex) {
-			release(lane);
+			returnSlot(lane);
 			logger.warn("Executor refused job {} of '{}'; the server will requeue it when this worker disconnects",
 					job.handle(), function);
 		}
@@ -326,7 +326,7 @@ public final class GearmanWorker implements AutoCloseable {
 			send(job, exception(job, ex.getClass().getName() + ": " + ex.getMessage()));
 		}
 		finally {
-			release(lane);
+			returnSlot(lane);
 		}
 	}
 

@@ -97,7 +97,7 @@ final class WorkerConnection extends ManagedConnection {
 	void tryGrab() {
 		Channel ch = this.channel;
 		if (ch == null || !ch.isActive() || this.grabbing || this.sleeping || this.registered.isEmpty()
-				|| !this.worker.reserve(this.lane)) {
+				|| !this.worker.reserveSlot(this.lane)) {
 			return;
 		}
 		this.grabbing = true;
@@ -114,7 +114,7 @@ final class WorkerConnection extends ManagedConnection {
 					ch.writeAndFlush(Packet.request(PacketType.PRE_SLEEP), ch.voidPromise());
 				}
 				// after going to sleep, so that the freed slot wakes the other connections, not this one
-				this.worker.release(this.lane);
+				this.worker.returnSlot(this.lane);
 			}
 			case NOOP -> {
 				this.sleeping = false;
@@ -147,7 +147,7 @@ final class WorkerConnection extends ManagedConnection {
 		this.registered.clear();
 		if (this.grabbing) {
 			this.grabbing = false;
-			this.worker.release(this.lane);
+			this.worker.returnSlot(this.lane);
 		}
 	}
 

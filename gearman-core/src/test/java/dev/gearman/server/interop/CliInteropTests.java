@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class CliInteropTests {
 	@BeforeAll
 	static void startServer() {
 		Peers.requireGearmanTools();
-		server = Peers.startServer((settings) -> {
+		server = TestServers.start((settings) -> {
 		});
 	}
 

@@ -29,12 +29,12 @@ import static org.awaitility.Awaitility.await;
  * servers a test makes are closed after it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ClientWorkerTestSupport {
+public abstract class ClientWorkerTestSupport {
 
-	static final Duration WAIT = Duration.ofSeconds(20);
+	protected static final Duration WAIT = Duration.ofSeconds(20);
 
 	/** Reconnects fast, so that restart scenarios stay short. */
-	static final ConnectionSettings FAST_RECONNECT = new ConnectionSettings(Duration.ofSeconds(2),
+	protected static final ConnectionSettings FAST_RECONNECT = new ConnectionSettings(Duration.ofSeconds(2),
 			Duration.ofMillis(50), Duration.ofMillis(400), ConnectionSettings.DEFAULTS.maxPacketSize());
 
 	private final Map<ServerKind, TestJobServer> shared = new EnumMap<>(ServerKind.class);
@@ -42,64 +42,64 @@ abstract class ClientWorkerTestSupport {
 	private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
 	@TempDir
-	Path dir;
+	protected Path dir;
 
 	/** The server of this kind shared by the tests of the class. */
-	TestJobServer server(ServerKind kind) {
+	protected TestJobServer server(ServerKind kind) {
 		return this.shared.computeIfAbsent(kind, ServerKind::start);
 	}
 
 	/** A server of its own for one test, e.g. one it restarts. */
-	TestJobServer ownServer(ServerKind kind) {
+	protected TestJobServer ownServer(ServerKind kind) {
 		return closeAfter(kind.start());
 	}
 
-	GearmanClient client(TestJobServer... servers) {
+	protected GearmanClient client(TestJobServer... servers) {
 		return client(GearmanClientSettings.of(addresses(servers)).withConnection(FAST_RECONNECT));
 	}
 
-	GearmanClient client(GearmanClientSettings settings) {
+	protected GearmanClient client(GearmanClientSettings settings) {
 		return closeAfter(new GearmanClient(settings));
 	}
 
 	/** A worker (not started) with the given overall concurrency. */
-	GearmanWorker worker(int concurrency, TestJobServer... servers) {
+	protected GearmanWorker worker(int concurrency, TestJobServer... servers) {
 		return worker(GearmanWorkerSettings.of(addresses(servers)).withConcurrency(concurrency)
 			.withConnection(FAST_RECONNECT));
 	}
 
-	GearmanWorker worker(GearmanWorkerSettings settings) {
+	protected GearmanWorker worker(GearmanWorkerSettings settings) {
 		GearmanWorker worker = new GearmanWorker(settings);
 		this.resources.push(() -> worker.stop(Duration.ofSeconds(1)));
 		return worker;
 	}
 
-	Peers peers(TestJobServer server) {
+	protected Peers peers(TestJobServer server) {
 		return closeAfter(new Peers(server.port(), this.dir));
 	}
 
 	/** Waits until the server lists {@code workers} workers for the function. */
-	void awaitWorkers(TestJobServer server, String function, int workers) {
+	protected void awaitWorkers(TestJobServer server, String function, int workers) {
 		try (Peers admin = new Peers(server.port(), this.dir)) {
 			admin.awaitWorkers(function, workers);
 		}
 	}
 
 	/** Waits until the server's {@code status} line of the function reads as given. */
-	void awaitStatus(TestJobServer server, String function, int total, int running, int workers) {
+	protected void awaitStatus(TestJobServer server, String function, int total, int running, int workers) {
 		try (Peers admin = new Peers(server.port(), this.dir)) {
 			admin.awaitStatus(function, total, running, workers);
 		}
 	}
 
-	static void awaitConnected(GearmanWorker worker) {
+	protected static void awaitConnected(GearmanWorker worker) {
 		await("worker connected").atMost(WAIT)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> worker.connectivity().values().stream().allMatch(Boolean::booleanValue));
 	}
 
 	/** The value of a future, failing the test after {@link #WAIT}. */
-	static <T> T get(CompletableFuture<T> future) {
+	protected static <T> T get(CompletableFuture<T> future) {
 		try {
 			return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -112,7 +112,7 @@ abstract class ClientWorkerTestSupport {
 	}
 
 	/** The exception a future failed with, failing the test if it succeeded or did not end in time. */
-	static Throwable failure(CompletableFuture<?> future) {
+	protected static Throwable failure(CompletableFuture<?> future) {
 		try {
 			Object value = future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			throw new AssertionError("expected a failure, got " + value);
@@ -125,7 +125,7 @@ abstract class ClientWorkerTestSupport {
 		}
 	}
 
-	<T extends AutoCloseable> T closeAfter(T resource) {
+	protected <T extends AutoCloseable> T closeAfter(T resource) {
 		this.resources.push(resource);
 		return resource;
 	}
@@ -139,7 +139,7 @@ abstract class ClientWorkerTestSupport {
 	}
 
 	@AfterEach
-	void closeResources() {
+	protected void closeResources() {
 		while (!this.resources.isEmpty()) {
 			try {
 				this.resources.pop().close();
@@ -151,7 +151,7 @@ abstract class ClientWorkerTestSupport {
 	}
 
 	@AfterAll
-	void stopServers() {
+	protected void stopServers() {
 		this.shared.values().forEach(TestJobServer::close);
 		this.shared.clear();
 	}

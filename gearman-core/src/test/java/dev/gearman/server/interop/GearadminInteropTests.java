@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.RawConnection;
+import dev.gearman.server.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,7 @@ class GearadminInteropTests {
 	@BeforeAll
 	static void startServer() {
 		Peers.requireGearmanTools();
-		server = Peers.startServer((settings) -> settings.setVersion(VERSION));
+		server = TestServers.start((settings) -> settings.setVersion(VERSION));
 	}
 
 	@AfterAll

@@ -1,6 +1,7 @@
 package dev.gearman.server.interop;
 
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.TestServers;
 
 /** Our own {@link GearmanServer} with the in-memory store, as a {@link TestJobServer}. */
 final class OwnTestServer implements TestJobServer {
@@ -15,7 +16,7 @@ final class OwnTestServer implements TestJobServer {
 	}
 
 	static OwnTestServer start() {
-		return new OwnTestServer(Peers.startServer((settings) -> {
+		return new OwnTestServer(TestServers.start((settings) -> {
 		}));
 	}
 
@@ -36,7 +37,7 @@ final class OwnTestServer implements TestJobServer {
 
 	@Override
 	public void restart() {
-		this.server = Peers.startServer((settings) -> settings.setPort(this.port));
+		this.server = TestServers.start((settings) -> settings.setPort(this.port));
 	}
 
 	@Override

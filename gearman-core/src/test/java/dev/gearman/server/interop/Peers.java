@@ -15,11 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
-import dev.gearman.server.GearmanServer;
-import dev.gearman.server.GearmanServerSettings;
-import dev.gearman.server.store.NonDurableJobStore;
+import dev.gearman.server.RawConnection;
+import dev.gearman.server.TestServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -30,9 +28,10 @@ import static org.awaitility.Awaitility.await;
  * (Debian gearman-tools), PHP with the gearman extension (php-cli, php-gearman), and raw sockets. Every process
  * and connection made through an instance is closed by {@link #close()}, which the tests call after each test.
  */
-final class Peers implements AutoCloseable {
+public final class Peers implements AutoCloseable {
 
-	static final String HOST = "127.0.0.1";
+	/** The address of the servers the peers talk to. */
+	public static final String HOST = TestServers.HOST;
 
 	/** Upper bound for any one external process. */
 	static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(30);
@@ -49,20 +48,14 @@ final class Peers implements AutoCloseable {
 
 	private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-	Peers(int port, Path dir) {
+	/**
+	 * Peers of one server.
+	 * @param port the server's loopback port
+	 * @param dir where process output goes
+	 */
+	public Peers(int port, Path dir) {
 		this.port = port;
 		this.dir = dir;
-	}
-
-	/** Starts a server with the in-memory store on a free loopback port. */
-	static GearmanServer startServer(Consumer<GearmanServerSettings> customizer) {
-		GearmanServerSettings settings = new GearmanServerSettings();
-		settings.setAddress(HOST);
-		settings.setPort(0);
-		customizer.accept(settings);
-		GearmanServer server = new GearmanServer(settings, NonDurableJobStore.INSTANCE);
-		server.start();
-		return server;
 	}
 
 	static void requireGearmanTools() {
@@ -94,8 +87,12 @@ final class Peers implements AutoCloseable {
 				+ debianPackage + " (apt-get install " + debianPackage + "; scripts/test-all.sh does this)");
 	}
 
-	/** A function name no other test uses. */
-	static String uniqueFunction(String prefix) {
+	/**
+	 * A function name no other test uses.
+	 * @param prefix what the name starts with
+	 * @return the name
+	 */
+	public static String uniqueFunction(String prefix) {
 		return prefix + "-" + RUN_ID + "-" + counter.incrementAndGet();
 	}
 
@@ -198,8 +195,13 @@ final class Peers implements AutoCloseable {
 		return worker;
 	}
 
-	/** One admin command on its own connection. */
-	String admin(String line, boolean list) {
+	/**
+	 * One admin command on its own connection.
+	 * @param line the command, e.g. {@code workers}
+	 * @param list whether the reply is a list ending in a line with a single dot
+	 * @return the reply
+	 */
+	public String admin(String line, boolean list) {
 		try (RawConnection admin = RawConnection.open(HOST, this.port)) {
 			return admin.admin(line, list);
 		}

@@ -11,6 +11,8 @@ import java.util.Random;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.RawConnection;
+import dev.gearman.server.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * PHP's gearman extension (GearmanClient and GearmanWorker on libgearman) on both ends of our server; the scripts
- * are {@code src/test/resources/interop/php-client.php} and {@code php-worker.php}.
+ * PHP's gearman extension (GearmanClient and GearmanWorker on libgearman) on both ends of our server, also around
+ * a raw worker that dies mid-job; the scripts are {@code src/test/resources/interop/php-client.php} and
+ * {@code php-worker.php}.
  */
 class PhpInteropTests {
 
@@ -38,7 +41,7 @@ class PhpInteropTests {
 	@BeforeAll
 	static void startServer() {
 		Peers.requirePhpGearman();
-		server = Peers.startServer((settings) -> {
+		server = TestServers.start((settings) -> {
 		});
 	}
 
@@ -177,6 +180,27 @@ class PhpInteropTests {
 		}
 		assertThat(Files.readAllBytes(out)).isEqualTo(reversed);
 		worker.awaitSuccess(Peers.PROCESS_TIMEOUT);
+	}
+
+	/** A raw worker dies mid-job: the job goes back to the queue and a PHP worker completes it for the PHP client. */
+	@Test
+	void jobOfAWorkerThatDisconnectsMidJobShouldGoToAnotherWorker() {
+		String function = Peers.uniqueFunction("requeue");
+		ExternalProcess client = this.peers.phpClientAsync("do", "normal", function, "requeue-me");
+		RawConnection dying = this.peers.worker(null, function);
+		Packet job = dying.grabBlocking(Peers.AWAIT);
+		assertThat(job.data()).asString().isEqualTo("requeue-me");
+		dying.send(Packet.request(PacketType.WORK_STATUS, job.arg(0), "1", "2"));
+		dying.sync();
+		this.peers.awaitStatus(function, 1, 1, 1);
+		dying.close();
+		this.peers.awaitStatus(function, 1, 0, 0);
+		ExternalProcess second = this.peers.phpWorker("reverse", function);
+		Map<String, List<String>> result = Peers.phpResult(client);
+		assertThat(one(result, "rcname")).isEqualTo("SUCCESS");
+		assertThat(one(result, "result")).isEqualTo("em-eueuqer");
+		second.awaitSuccess(Peers.PROCESS_TIMEOUT);
+		this.peers.awaitStatus(function, 0, 0, 0);
 	}
 
 }

@@ -3,7 +3,7 @@ package dev.gearman.server.interop;
 import java.util.function.Supplier;
 
 /** The job servers every client/worker scenario runs against. */
-enum ServerKind {
+public enum ServerKind {
 
 	/** Debian's gearmand, the reference implementation. */
 	GEARMAND(GearmandTestServer::start),
@@ -18,7 +18,7 @@ enum ServerKind {
 	}
 
 	/** @return a new server of this kind on a free loopback port */
-	TestJobServer start() {
+	public TestJobServer start() {
 		return this.starter.get();
 	}
 

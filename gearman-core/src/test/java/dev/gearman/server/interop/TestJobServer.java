@@ -5,7 +5,7 @@ package dev.gearman.server.interop;
  * {@link dev.gearman.server.GearmanServer}. It can be stopped and started again on the same port, to test
  * reconnection and failover.
  */
-interface TestJobServer extends AutoCloseable {
+public interface TestJobServer extends AutoCloseable {
 
 	/** @return a short name for test output */
 	String name();

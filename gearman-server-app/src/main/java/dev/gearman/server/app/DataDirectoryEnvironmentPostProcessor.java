@@ -14,8 +14,8 @@ import org.springframework.util.StringUtils;
 /**
  * Gives the server a database when none is configured, so that {@code java -jar} keeps jobs across restarts with
  * no setup: with {@code gearman.server.store.type=jdbc} and no {@code spring.datasource.url}, an embedded H2 file
- * database {@code ${gearman.server.data-dir}/gearman.mv.db}. With the memory store an unused in-memory H2 stands in
- * and Flyway is off, so nothing is written to disk.
+ * database {@code ${gearman.server.data-dir}/gearman.mv.db}. With the memory store an unused in-memory H2 stands in,
+ * so nothing is written to disk.
  * <p>
  * The path is made absolute here because H2 refuses URLs relative to the working directory.
  */
@@ -42,7 +42,6 @@ public class DataDirectoryEnvironmentPostProcessor implements EnvironmentPostPro
 		}
 		else {
 			defaults.put("spring.datasource.url", "jdbc:h2:mem:gearman;DB_CLOSE_DELAY=-1");
-			defaults.put("spring.flyway.enabled", "false");
 		}
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
 	}

@@ -1,5 +1,6 @@
 package dev.gearman.server.app;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,10 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import dev.gearman.client.GearmanClient;
 import dev.gearman.client.GearmanClientSettings;
 import dev.gearman.client.JobPriority;
 import dev.gearman.client.JobRequest;
+import dev.gearman.server.store.StoredJob;
+import dev.gearman.server.store.jdbc.QueueSchema;
+import dev.gearman.server.store.jdbc.QueueSchemaFixtures;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
 import org.junit.jupiter.api.Test;
@@ -26,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The server app with its defaults (JDBC store on an embedded H2 file database in the data directory): background
  * jobs of every priority and an epoch job, queued with no worker, survive a stop and start and then run in
- * priority order, FIFO within a priority, the epoch job not before its time.
+ * priority order, FIFO within a priority, the epoch job not before its time; and jobs of a data directory the app
+ * made before the store kept its own schema history run after the upgrade.
  */
 class RestartSurvivalTests {
 
@@ -73,6 +81,35 @@ class RestartSurvivalTests {
 				"low-2", "low-3", "epoch");
 		assertThat(ranAt.get("epoch")).as("epoch job kept its time across the restart").isAfterOrEqualTo(epoch);
 		assertThat(ranAt.get("epoch")).isBefore(epoch.plusSeconds(10));
+	}
+
+	@Test
+	void jobsOfADataDirectoryFromBeforeTheStoresOwnSchemaHistoryRun() throws Exception {
+		// the server app used to create gearman_queue with Spring Boot's Flyway (history in flyway_schema_history)
+		try (HikariDataSource old = new HikariDataSource()) {
+			old.setJdbcUrl("jdbc:h2:file:" + this.dataDir.resolve("gearman").toAbsolutePath());
+			QueueSchemaFixtures.migrateTheOldWay(old);
+			QueueSchemaFixtures.storeJob(old, new StoredJob("kept", "old-job", 1,
+					"from the old data directory".getBytes(StandardCharsets.UTF_8), 0, 1));
+		}
+		List<String> ran = new CopyOnWriteArrayList<>();
+		try (ConfigurableApplicationContext context = start()) {
+			try (GearmanWorker worker = new GearmanWorker(GearmanWorkerSettings.of(address(context)))) {
+				worker.register("kept", (job) -> {
+					ran.add(job.payloadAsString());
+					return new byte[0];
+				});
+				worker.start();
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+				while (ran.isEmpty()) {
+					assertThat(System.nanoTime()).as("the stored job runs").isLessThan(deadline);
+					Thread.sleep(50);
+				}
+			}
+			assertThat(QueueSchemaFixtures.history(context.getBean(DataSource.class), QueueSchema.HISTORY_TABLE))
+				.containsExactly("1 BASELINE gearman_queue made before gearman_schema_history");
+		}
+		assertThat(ran).containsExactly("from the old data directory");
 	}
 
 	@Test

@@ -1,8 +1,7 @@
 package dev.gearman.spring.interop;
 
-import java.nio.file.Files;
-
-import dev.gearman.server.interop.Gearmand;
+import dev.gearman.server.interop.ServerKind;
+import dev.gearman.server.interop.TestJobServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -12,11 +11,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class GearmandPhpInteropTests extends AbstractPhpInteropTests {
 
-	private static Gearmand gearmand;
+	private static TestJobServer gearmand;
 
 	@BeforeAll
-	static void startGearmand() throws Exception {
-		gearmand = Gearmand.start(Files.createTempDirectory("gearmand"));
+	static void startGearmand() {
+		gearmand = ServerKind.GEARMAND.start();
 	}
 
 	@AfterAll

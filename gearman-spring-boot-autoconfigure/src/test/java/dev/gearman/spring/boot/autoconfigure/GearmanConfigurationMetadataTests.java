@@ -55,6 +55,8 @@ class GearmanConfigurationMetadataTests {
 		defaults.put("gearman.server.address", "\"127.0.0.1\"");
 		defaults.put("gearman.server.port", "4730");
 		defaults.put("gearman.server.max-packet-size", "\"64MB\"");
+		defaults.put("gearman.server.store.type", "\"memory\"");
+		defaults.put("gearman.server.store.initialize-schema", "true");
 		defaults.put("management.health.gearman.enabled", "true");
 		defaults.forEach((name, value) -> {
 			JsonNode property = properties.get(name);

@@ -16,18 +16,22 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 
 /**
  * Runs a Gearman job server in the application when {@code gearman.server.enabled=true}: in memory, on loopback
- * by default. A {@link JobStore} bean, if present, makes background jobs durable.
+ * by default. A {@link JobStore} bean, if present, makes background jobs durable; with
+ * {@code gearman.server.store.type=jdbc} and none (the JDBC store's module or Spring's JDBC support missing) the
+ * application fails to start rather than lose jobs silently.
  * <p>
  * The server binds when its bean is created, before the application's clients and workers are built, so they
  * can be pointed at it; with {@code gearman.server.port=0} the bound port is published as
@@ -44,12 +48,14 @@ public final class GearmanServerAutoConfiguration {
 	/** The property the bound port is published under. */
 	public static final String LOCAL_PORT_PROPERTY = "local.gearman.port";
 
+	private static final String STORE_TYPE_PROPERTY = "gearman.server.store.type";
+
 	@Bean(destroyMethod = "stop")
 	@ConditionalOnMissingBean
 	GearmanServer gearmanServer(GearmanServerProperties properties, ObjectProvider<JobStore> store,
 			ObjectProvider<EngineListener> listeners, ObjectProvider<JobStoreListener> storeListeners,
 			ApplicationContext context) {
-		JobStore jobStore = store.getIfAvailable(() -> NonDurableJobStore.INSTANCE);
+		JobStore jobStore = store.getIfAvailable(() -> nonDurableStore(context.getEnvironment()));
 		List<JobStoreListener> forStore = storeListeners.orderedStream().toList();
 		if (!forStore.isEmpty()) {
 			jobStore.setListener((forStore.size() == 1) ? forStore.get(0) : new CompositeJobStoreListener(forStore));
@@ -68,6 +74,17 @@ public final class GearmanServerAutoConfiguration {
 	GearmanServerLifecycle gearmanServerLifecycle(GearmanServer server, ApplicationEventPublisher publisher,
 			ObjectProvider<GearmanWorkerRegistry> workers) {
 		return new GearmanServerLifecycle(server, publisher, workers);
+	}
+
+	/** The in-memory store, unless the application asked for a durable one that nothing could make. */
+	private static JobStore nonDurableStore(Environment environment) {
+		String type = environment.getProperty(STORE_TYPE_PROPERTY, "memory").trim();
+		if (type.equalsIgnoreCase("jdbc")) {
+			throw new InvalidConfigurationPropertyValueException(STORE_TYPE_PROPERTY, type,
+					"No JobStore bean exists: the JDBC store needs dev.gearman:gearman-jdbc-store and "
+							+ "spring-boot-starter-jdbc on the classpath.");
+		}
+		return NonDurableJobStore.INSTANCE;
 	}
 
 	private static void publishPort(ApplicationContext context, int port) {

@@ -4,40 +4,61 @@ import javax.sql.DataSource;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.jdbc.JdbcJobStore;
+import dev.gearman.server.store.jdbc.QueueSchema;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
-import dev.gearman.spring.store.JdbcJobStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * Makes background jobs durable with {@code gearman.server.store.type=jdbc}: a {@link JdbcJobStore} on the
- * application's {@link DataSource}, created after Flyway migrated the {@code gearman_queue} table (migrations in
- * {@code classpath:db/gearman/{vendor}}) and before the job server, which replays it before opening its port.
+ * application's {@link DataSource}, created before the job server, which replays it before opening its port.
+ * <p>
+ * Its {@code gearman_queue} table is created and migrated first by a {@link GearmanQueueSchemaInitializer}
+ * ({@link QueueSchema}, with a Flyway history table of its own), after the application's own Flyway or Liquibase
+ * migrations and SQL scripts; nothing needs to be added to {@code spring.flyway.locations}. Set
+ * {@code gearman.server.store.initialize-schema=false} when the table is managed elsewhere.
  */
 @AutoConfiguration(before = GearmanServerAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
-@ConditionalOnClass({ GearmanServer.class, DependsOnDatabaseInitialization.class })
+				"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+				"org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration" })
+@ConditionalOnClass({ GearmanServer.class, JdbcJobStore.class, DependsOnDatabaseInitialization.class })
 @ConditionalOnProperty(name = "gearman.server.store.type", havingValue = "jdbc")
 @EnableConfigurationProperties(GearmanStoreProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
 public final class GearmanJdbcStoreAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "gearman.server.store.initialize-schema", matchIfMissing = true)
+	GearmanQueueSchemaInitializer gearmanQueueSchemaInitializer(ObjectProvider<DataSource> dataSource) {
+		return new GearmanQueueSchemaInitializer(requireDataSource(dataSource));
+	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(JobStore.class)
 	@DependsOnDatabaseInitialization
 	JdbcJobStore gearmanJobStore(ObjectProvider<DataSource> dataSource, GearmanStoreProperties properties) {
+		return new JdbcJobStore(requireDataSource(dataSource), properties.toJdbcSettings());
+	}
+
+	private static DataSource requireDataSource(ObjectProvider<DataSource> dataSource) {
 		DataSource database = dataSource.getIfAvailable();
 		if (database == null) {
 			throw new IllegalStateException("gearman.server.store.type=jdbc needs a DataSource: add "
 					+ "spring-boot-starter-jdbc and a JDBC driver and set spring.datasource.url");
 		}
-		return new JdbcJobStore(database, properties.toJdbcSettings());
+		return database;
 	}
 
 }

@@ -2,7 +2,7 @@ package dev.gearman.spring.boot.autoconfigure.store;
 
 import java.time.Duration;
 
-import dev.gearman.spring.store.JdbcJobStoreSettings;
+import dev.gearman.server.store.jdbc.JdbcJobStoreSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -53,6 +53,13 @@ public class GearmanStoreProperties {
 	 * setting and only warns: acknowledged background jobs can then be lost, e.g. on a development machine.
 	 */
 	private boolean requireDurableCommits = true;
+
+	/**
+	 * Whether to create the gearman_queue table and apply its migrations at startup, after the application's own
+	 * Flyway or Liquibase migrations, with a Flyway history table of their own (gearman_schema_history). Turn it
+	 * off when the table is managed elsewhere.
+	 */
+	private boolean initializeSchema = true;
 
 	public Type getType() {
 		return this.type;
@@ -108,6 +115,14 @@ public class GearmanStoreProperties {
 
 	public void setRequireDurableCommits(boolean requireDurableCommits) {
 		this.requireDurableCommits = requireDurableCommits;
+	}
+
+	public boolean isInitializeSchema() {
+		return this.initializeSchema;
+	}
+
+	public void setInitializeSchema(boolean initializeSchema) {
+		this.initializeSchema = initializeSchema;
 	}
 
 	/**

@@ -1,8 +1,8 @@
 package dev.gearman.spring.boot.autoconfigure.actuate;
 
-import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.RawConnection;
 import dev.gearman.server.engine.EngineReport;
 import dev.gearman.server.engine.EngineSnapshot;
 import dev.gearman.spring.actuate.GearmanEndpoint;

@@ -3,9 +3,9 @@ package dev.gearman.spring.boot.autoconfigure.metrics;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.RawConnection;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.RecordingJobStore;

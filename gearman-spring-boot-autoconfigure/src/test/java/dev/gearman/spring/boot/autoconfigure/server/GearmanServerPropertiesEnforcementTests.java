@@ -5,10 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 
-import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.RawConnection;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.gearman.server.interop.RawConnection;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
+import dev.gearman.server.RawConnection;
 import dev.gearman.server.store.NonDurableJobStore;
 import dev.gearman.spring.health.GearmanServerHealthIndicator;
 import org.junit.jupiter.api.Test;

@@ -1,19 +1,32 @@
 package dev.gearman.spring.boot.autoconfigure.store;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import javax.sql.DataSource;
+
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.jdbc.JdbcJobStore;
+import dev.gearman.server.store.jdbc.QueueSchema;
+import dev.gearman.server.store.jdbc.QueueSchemaFixtures;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
-import dev.gearman.spring.store.JdbcJobStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which store the job server gets: memory unless {@code gearman.server.store.type=jdbc}, then a
- * {@link JdbcJobStore} on the application's DataSource, and a clear failure without one.
+ * {@link JdbcJobStore} on the application's DataSource (its table made by the auto-configuration unless
+ * {@code gearman.server.store.initialize-schema=false}), and a clear failure without a DataSource or without the
+ * store's module. {@link GearmanQueueSchemaInitializerTests} covers the table on each database.
  */
 class GearmanJdbcStoreAutoConfigurationTests {
 
@@ -35,12 +48,32 @@ class GearmanJdbcStoreAutoConfigurationTests {
 	void jdbcTypeGivesADurableStoreOnTheDataSource() {
 		this.runner
 			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.timeout=3s",
-					"spring.datasource.url=jdbc:h2:mem:autoconfig-jdbc;DB_CLOSE_DELAY=-1;"
-							+ "INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'")
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-jdbc;DB_CLOSE_DELAY=-1")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(JdbcJobStore.class);
 				assertThat(context.getBean(JobStore.class).isDurable()).isTrue();
 				assertThat(context.getBean(GearmanServer.class).isRunning()).isTrue();
+			});
+	}
+
+	@Test
+	void schemaInitializationCanBeLeftToTheApplication() {
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.initialize-schema=false",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-own-schema;DB_CLOSE_DELAY=-1;"
+							+ "INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(GearmanQueueSchemaInitializer.class);
+				assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
+				assertThat(QueueSchemaFixtures.countRows(context.getBean(DataSource.class), "gearman_queue")).isZero();
+				try (Connection connection = context.getBean(DataSource.class).getConnection();
+						ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
+					List<String> names = new ArrayList<>();
+					while (tables.next()) {
+						names.add(tables.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+					}
+					assertThat(names).contains("gearman_queue").doesNotContain(QueueSchema.HISTORY_TABLE);
+				}
 			});
 	}
 
@@ -57,6 +90,17 @@ class GearmanJdbcStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void jdbcTypeWithoutTheStoreModuleFailsWithAHint() {
+		this.runner.withClassLoader(new FilteredClassLoader(JdbcJobStore.class))
+			.withPropertyValues("gearman.server.store.type=jdbc")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("gearman.server.store.type")
+				.hasMessageContaining("dev.gearman:gearman-jdbc-store"));
+	}
+
+	@Test
 	void invalidStoreSettingsAreRefused() {
 		this.runner.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.max-batch-size=0")
 			.run((context) -> assertThat(context).hasFailed()
@@ -69,8 +113,7 @@ class GearmanJdbcStoreAutoConfigurationTests {
 	void writerCountIsBoundAndChecked() {
 		this.runner
 			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.writers=3",
-					"spring.datasource.url=jdbc:h2:mem:autoconfig-writers;DB_CLOSE_DELAY=-1;"
-							+ "INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'")
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-writers;DB_CLOSE_DELAY=-1")
 			.run((context) -> {
 				assertThat(context.getBean(GearmanStoreProperties.class).toJdbcSettings().getWriters()).isEqualTo(3);
 				assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)

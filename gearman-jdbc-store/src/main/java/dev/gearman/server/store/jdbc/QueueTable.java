@@ -1,0 +1,33 @@
+package dev.gearman.server.store.jdbc;
+
+/**
+ * The SQL of the {@code gearman_queue} table, which the Flyway migrations under {@code db/gearman/{vendor}}
+ * create. Plain SQL that H2, PostgreSQL and MySQL/MariaDB all accept.
+ */
+final class QueueTable {
+
+	/** The table name, as in gearmand's queue plugins. */
+	static final String NAME = "gearman_queue";
+
+	/** Longest function name the table takes; the engine's own limit is the packet size. */
+	static final int MAX_FUNCTION_LENGTH = 255;
+
+	static final String INSERT = "INSERT INTO " + NAME
+			+ " (unique_key, function_name, priority, data, when_to_run, job_sequence, created_at)"
+			+ " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+	/** Deletes whatever row holds a key: a stale row left by a crash, before a new job takes the key. */
+	static final String DELETE = "DELETE FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
+
+	/** Deletes one finished job's row; a newer job stored under the same key meanwhile has another sequence. */
+	static final String DELETE_JOB = DELETE + " AND job_sequence = ?";
+
+	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
+			+ " FROM " + NAME + " ORDER BY job_sequence";
+
+	static final String COUNT = "SELECT COUNT(*) FROM " + NAME;
+
+	private QueueTable() {
+	}
+
+}

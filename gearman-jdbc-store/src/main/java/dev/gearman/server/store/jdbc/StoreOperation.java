@@ -1,0 +1,109 @@
+package dev.gearman.server.store.jdbc;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import dev.gearman.server.store.StoredJob;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One write waiting for the writer thread.
+ */
+sealed interface StoreOperation {
+
+	/**
+	 * An insert whose callback runs exactly once. Until the writer claims it for a transaction, its deadline may
+	 * fail it (the watchdog and the writer race for that); once claimed, only the outcome of the transaction that
+	 * carries it answers it, so the client's answer and the database always agree.
+	 */
+	final class Insert implements StoreOperation {
+
+		private static final int QUEUED = 0;
+
+		private static final int CLAIMED = 1;
+
+		private static final int DONE = 2;
+
+		final StoredJob job;
+
+		final long deadlineNanos;
+
+		private final Consumer<@Nullable Throwable> callback;
+
+		private final AtomicInteger state = new AtomicInteger(QUEUED);
+
+		Insert(StoredJob job, long deadlineNanos, Consumer<@Nullable Throwable> callback) {
+			this.job = job;
+			this.deadlineNanos = deadlineNanos;
+			this.callback = callback;
+		}
+
+		boolean isDone() {
+			return this.state.get() == DONE;
+		}
+
+		/** Whether neither a transaction took the insert nor anything answered it yet. */
+		boolean isWaiting() {
+			return this.state.get() == QUEUED;
+		}
+
+		/**
+		 * Takes the insert into a transaction: from now on only that transaction's outcome answers it.
+		 * @return {@code false} if it was already answered (its deadline passed)
+		 */
+		boolean claim() {
+			return this.state.compareAndSet(QUEUED, CLAIMED) || this.state.get() == CLAIMED;
+		}
+
+		/**
+		 * Fails the insert unless a transaction claimed it or it was already answered.
+		 * @return whether this call answered it
+		 */
+		boolean expire(Throwable failure) {
+			return this.state.compareAndSet(QUEUED, DONE) && answer(failure);
+		}
+
+		/** Completes the insert, claimed or not, unless it was already completed; returns whether this call did it. */
+		boolean complete(@Nullable Throwable failure) {
+			int current = this.state.get();
+			while (current != DONE) {
+				if (this.state.compareAndSet(current, DONE)) {
+					return answer(failure);
+				}
+				current = this.state.get();
+			}
+			return false;
+		}
+
+		private boolean answer(@Nullable Throwable failure) {
+			this.callback.accept(failure);
+			return true;
+		}
+
+		/** The delete that removes exactly this insert's row. */
+		Delete row() {
+			return new Delete(this.job.function(), this.job.unique(), this.job.sequence());
+		}
+
+	}
+
+	/**
+	 * A delete of a finished job's row.
+	 * @param function the function name
+	 * @param unique the unique key
+	 * @param sequence the job's sequence: only its own row is deleted, never a newer job's under the same key
+	 */
+	record Delete(String function, String unique, long sequence) implements StoreOperation {
+	}
+
+	/**
+	 * No write: wakes the writer from its wait on the queue, so that closing does not wait out a poll.
+	 */
+	enum Wake implements StoreOperation {
+
+		/** The one instance. */
+		INSTANCE
+
+	}
+
+}

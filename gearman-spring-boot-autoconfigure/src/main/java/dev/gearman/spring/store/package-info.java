@@ -1,8 +1,0 @@
-/**
- * A durable {@link dev.gearman.server.store.JobStore} on JDBC: the {@code gearman_queue} table, written with group
- * commit by one writer thread, and replayed at startup.
- */
-@NullMarked
-package dev.gearman.spring.store;
-
-import org.jspecify.annotations.NullMarked;
