@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A durable {@link JobStore} on the {@code gearman_queue} table of any JDBC database (H2, PostgreSQL and
- * MySQL/MariaDB are tested). The table comes from the Flyway migrations in {@code classpath:db/gearman/{vendor}}.
+ * MySQL/MariaDB are tested). The table comes from {@link QueueSchema#migrate}, which applies the Flyway migrations
+ * under {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
  * <p>
  * Inserts and deletes from every connection are handed to writer threads that commit them in batches (group
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over

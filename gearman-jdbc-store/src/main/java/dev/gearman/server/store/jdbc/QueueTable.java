@@ -1,8 +1,8 @@
 package dev.gearman.server.store.jdbc;
 
 /**
- * The SQL of the {@code gearman_queue} table, which the Flyway migrations under {@code db/gearman/{vendor}}
- * create. Plain SQL that H2, PostgreSQL and MySQL/MariaDB all accept.
+ * The SQL of the {@code gearman_queue} table, which {@link QueueSchema} creates and migrates (Flyway,
+ * {@code db/gearman/{vendor}}). Plain SQL that H2, PostgreSQL and MySQL/MariaDB all accept.
  */
 final class QueueTable {
 
