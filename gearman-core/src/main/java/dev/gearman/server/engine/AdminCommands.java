@@ -2,6 +2,7 @@ package dev.gearman.server.engine;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import dev.gearman.protocol.AdminReply;
 import dev.gearman.server.access.AccessPolicy.AdminAccess;
@@ -32,10 +33,14 @@ final class AdminCommands {
 
 	private final AccessGate gate;
 
+	/** Wakes the workers of a resumed function. */
+	private final Consumer<JobFunction> onResume;
+
 	AdminCommands(JobRegistry registry, FunctionTable functions, Collection<Session> sessions, Outbox outbox,
-			AccessGate gate, String version) {
+			AccessGate gate, Consumer<JobFunction> onResume, String version) {
 		this.registry = registry;
 		this.gate = gate;
+		this.onResume = onResume;
 		this.functions = functions;
 		this.sessions = sessions;
 		this.outbox = outbox;
@@ -56,7 +61,7 @@ final class AdminCommands {
 	private static @Nullable AdminAccess access(String command) {
 		return switch (command) {
 			case "status", "prioritystatus", "workers", "show" -> AdminAccess.READ;
-			case "maxqueue", "cancel", "create", "drop" -> AdminAccess.WRITE;
+			case "maxqueue", "cancel", "create", "drop", "pause", "resume" -> AdminAccess.WRITE;
 			default -> null;
 		};
 	}
@@ -91,6 +96,9 @@ final class AdminCommands {
 			case "drop":
 				return (tokens.length == 3 && tokens[1].equalsIgnoreCase("function")) ? dropFunction(tokens[2])
 						: invalidArguments("drop");
+			case "pause", "resume":
+				return (tokens.length == 3 && tokens[1].equalsIgnoreCase("function"))
+						? pause(tokens[2], command.equals("pause")) : invalidArguments(command);
 			case "getpid":
 				return "OK " + ProcessHandle.current().pid() + "\n";
 			case "verbose":
@@ -221,6 +229,24 @@ final class AdminCommands {
 	private String tooMany(String name) {
 		return this.functions.isValidName(name) ? "ERR TOO_MANY_FUNCTIONS Server+knows+too+many+functions\r\n"
 				: "ERR ARGUMENT_TOO_LARGE Function+name+too+long\r\n";
+	}
+
+	/**
+	 * {@code pause function NAME} / {@code resume function NAME} (ours, not gearmand's): a paused function keeps
+	 * taking and storing jobs but hands none out; resuming wakes its sleeping workers.
+	 */
+	private String pause(String name, boolean paused) {
+		JobFunction function = paused ? configure(name) : this.functions.existing(name);
+		if (function == null) {
+			return paused ? tooMany(name) : "ERR function not found\r\n";
+		}
+		if (this.functions.setPaused(function, paused)) {
+			logger.info("Function '{}' {} by admin command", name, paused ? "paused" : "resumed");
+			if (!paused) {
+				this.onResume.accept(function);
+			}
+		}
+		return OK;
 	}
 
 	private String createFunction(String name) {

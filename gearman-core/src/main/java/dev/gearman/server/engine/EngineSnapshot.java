@@ -51,14 +51,16 @@ public record EngineSnapshot(int connections, int workerConnections, int jobs, i
 	 * @param queuedLow jobs waiting at low priority
 	 * @param running jobs assigned to workers
 	 * @param workers workers that registered the function
+	 * @param waiting jobs waiting to be retried after a failed attempt
+	 * @param paused whether an operator paused it: it takes jobs but hands none out
 	 */
 	public record FunctionStatus(String name, int queuedHigh, int queuedNormal, int queuedLow, int running,
-			int workers) {
+			int workers, int waiting, boolean paused) {
 
 		static FunctionStatus of(JobFunction f) {
 			return new FunctionStatus(f.name, f.queued(Priority.HIGH),
 					f.queued(Priority.NORMAL) + f.count(JobState.SCHEDULED), f.queued(Priority.LOW), f.running(),
-					f.workers.size());
+					f.workers.size(), f.count(JobState.WAITING), f.paused);
 		}
 
 		static List<FunctionStatus> sorted(FunctionTable table) {

@@ -135,12 +135,34 @@ final class FunctionTable {
 
 	/** Called by a function when it gets its first ready job at a priority, or loses its last. */
 	void runnableChanged(JobFunction function, Priority priority, boolean ready) {
-		if (ready) {
+		if (ready && !function.paused) {
 			this.runnable[priority.ordinal()].add(function);
 		}
 		else {
 			this.runnable[priority.ordinal()].remove(function);
 		}
+	}
+
+	/**
+	 * Pauses or resumes a function: a paused function takes and stores jobs but hands none out. Pausing is
+	 * configuration, so the function is kept while idle.
+	 * @return whether the function's state changed
+	 */
+	boolean setPaused(JobFunction function, boolean paused) {
+		if (function.paused == paused) {
+			return false;
+		}
+		function.paused = paused;
+		function.configured |= paused;
+		for (Priority priority : PRIORITIES) {
+			if (paused) {
+				this.runnable[priority.ordinal()].remove(function);
+			}
+			else if (function.queued(priority) > 0) {
+				this.runnable[priority.ordinal()].add(function);
+			}
+		}
+		return true;
 	}
 
 	/** Moves a function behind the others that have work at a priority, after a worker took a job of it. */

@@ -49,7 +49,7 @@ final class JobDispatcher {
 
 	/** Wakes sleeping workers of a function that has a job to hand out: NOOP, up to the wake-up limit. */
 	void wake(JobFunction function) {
-		if (this.drain.isDraining()) {
+		if (this.drain.isDraining() || function.paused) {
 			// nothing will be handed out any more: a NOOP would only make the worker ask in vain
 			return;
 		}
@@ -131,7 +131,8 @@ final class JobDispatcher {
 	private static @Nullable JobFunction firstReady(Iterable<JobFunction> functions, Priority priority,
 			@Nullable Session worker) {
 		for (JobFunction function : functions) {
-			if (function.queued(priority) == 0 || (worker != null && !worker.abilities.containsKey(function))) {
+			if (function.queued(priority) == 0 || function.paused
+					|| (worker != null && !worker.abilities.containsKey(function))) {
 				continue;
 			}
 			Job head = function.queue(priority).peekFirst();

@@ -96,7 +96,7 @@ public final class JobEngine implements AutoCloseable {
 				dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
 				new StatusQueries(this.registry, outbox, gate), this.connections,
 				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
-						settings.getVersion()),
+						dispatcher::wake, settings.getVersion()),
 				outbox);
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);

@@ -38,6 +38,12 @@ final class JobFunction {
 	/** What happens to its jobs when an attempt fails; resolved once from the server's retry rules. */
 	final RetryPolicy retryPolicy;
 
+	/**
+	 * Paused by an operator: the function takes and stores jobs but hands none out. Configuration, like
+	 * {@code maxqueue}.
+	 */
+	boolean paused;
+
 	/** Set by {@code maxqueue} and {@code create function}: configuration is kept while idle. */
 	boolean configured;
 

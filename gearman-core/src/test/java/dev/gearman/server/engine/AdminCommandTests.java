@@ -140,4 +140,25 @@ class AdminCommandTests extends EngineTestSupport {
 		submitBg(client, "f", "", "2");
 	}
 
+	@Test
+	void pausedFunctionShouldTakeJobsButHandNoneOutUntilResumed() {
+		TestPeer worker = worker("f", "g");
+		TestPeer client = peer();
+		String paused = submitBg(client, "f", "", "later");
+		assertThat(admin("pause function f")).isEqualTo("OK\r\n");
+		String other = submitBg(client, "g", "", "now");
+		assertAssigned(grab(worker), other, "g", "now");
+		expectNoJob(worker);
+		assertThat(submitBg(client, "f", "", "more")).as("still takes jobs").isEqualTo(handle(3));
+		worker.send(PacketType.PRE_SLEEP);
+		worker.expectNoMessage();
+		assertThat(engine().snapshot().join().functions()).filteredOn((f) -> f.name().equals("f"))
+			.singleElement().satisfies((f) -> assertThat(f.paused()).isTrue());
+		assertThat(admin("resume function f")).isEqualTo("OK\r\n");
+		worker.expect(PacketType.NOOP);
+		assertAssigned(grab(worker), paused, "f", "later");
+		assertThat(admin("resume function nope")).isEqualTo("ERR function not found\r\n");
+		assertThat(admin("pause f")).startsWith("ERR INVALID_ARGUMENTS");
+	}
+
 }
