@@ -46,6 +46,11 @@ final class DueSchedule {
 		return this.jobs.pollFirst();
 	}
 
+	/** The jobs by due time; read-only. */
+	Iterable<Job> jobs() {
+		return java.util.Collections.unmodifiableSet(this.jobs);
+	}
+
 	int size() {
 		return this.jobs.size();
 	}

@@ -43,9 +43,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 			if (jobs.size() >= maxEntries) {
 				break;
 			}
-			jobs.add(new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
-					job.background, job.attempts, job.persistence == Job.Persistence.STORED, (job.worker != null) ? job.worker.id : null,
-					job.clients.size(), (job.whenToRun > 0) ? job.whenToRun : null));
+			jobs.add(JobInfo.of(job));
 		}
 		return new EngineReport(functions, List.copyOf(workers), workerCount, List.copyOf(jobs), registry.size());
 	}
@@ -82,6 +80,14 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	public record JobInfo(String handle, String function, String unique, String priority, String state,
 			boolean background, int retries, boolean persisted, @Nullable Long worker, int clients,
 			@Nullable Long whenToRun) {
+
+		static JobInfo of(Job job) {
+			return new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
+					job.background, job.attempts, job.persistence == Job.Persistence.STORED,
+					(job.worker != null) ? job.worker.id : null, job.clients.size(),
+					(job.whenToRun > 0) ? job.whenToRun : null);
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.gearman.server.engine;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +38,10 @@ public final class JobEngine implements AutoCloseable {
 	private final ConnectionCommands connections;
 
 	private final CommandRouter router;
+
+	private final EngineQueries queries;
+
+	private final JobDispatcher dispatcher;
 
 	private final boolean exceptionsByDefault;
 
@@ -88,6 +93,7 @@ public final class JobEngine implements AutoCloseable {
 		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop,
 				failures, settings.getWorkerWakeup());
 		this.registry.onRunnable(dispatcher::wake);
+		this.dispatcher = dispatcher;
 		AccessGate gate = new AccessGate(settings.getAccessPolicy(), safe, outbox);
 		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox, gate,
 				settings.getMaxAbilitiesPerWorker());
@@ -98,6 +104,7 @@ public final class JobEngine implements AutoCloseable {
 				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
 						dispatcher::wake, settings.getVersion()),
 				outbox);
+		this.queries = new EngineQueries(this.registry, this.functions);
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
 	}
@@ -198,6 +205,72 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	public CompletableFuture<EngineReport> report(int maxEntries) {
 		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxEntries));
+	}
+
+	/**
+	 * One page of a function's jobs in one state, for a dashboard: jobs being stored are listed with the queued
+	 * ones, abandoned ones with the running ones.
+	 * @param function the function name
+	 * @param state the state
+	 * @param offset jobs to skip, at most {@value EngineQueries#MAX_OFFSET}
+	 * @param limit most jobs to return
+	 * @return the page and the total, completed on the engine thread
+	 */
+	public CompletableFuture<EngineQueries.JobPage> jobs(String function, JobState state, int offset, int limit) {
+		return call(() -> this.queries.jobs(function, state, Math.max(0, offset), Math.max(0, limit)));
+	}
+
+	/**
+	 * Finds a job by handle, or else by unique id.
+	 * @param handleOrUnique the handle or unique id
+	 * @return the job, or empty, completed on the engine thread
+	 */
+	public CompletableFuture<java.util.Optional<EngineReport.JobInfo>> findJob(String handleOrUnique) {
+		return call(() -> java.util.Optional.ofNullable(this.queries.find(handleOrUnique)));
+	}
+
+	/**
+	 * Completed and failed runs and run-time percentiles of every function that ran a job since start.
+	 * @return the statistics, completed on the engine thread
+	 */
+	public CompletableFuture<List<EngineQueries.FunctionStatistics>> functionStatistics() {
+		return call(this.queries::statistics);
+	}
+
+	/**
+	 * Cancels a job as the admin command {@code cancel job} does: its waiting clients get WORK_FAIL, a queued job goes
+	 * at once, a running one finishes on its worker with its result ignored. Call it on behalf of an operator.
+	 * @param handle the job handle
+	 * @return whether the job existed, completed on the engine thread
+	 */
+	public CompletableFuture<Boolean> cancel(String handle) {
+		return call(() -> {
+			Job job = this.registry.byHandle(handle);
+			if (job != null) {
+				this.registry.cancel(job);
+			}
+			return job != null;
+		});
+	}
+
+	/**
+	 * Pauses or resumes a function, as the admin commands {@code pause function} and {@code resume function} do.
+	 * Call it on behalf of an operator.
+	 * @param function the function name
+	 * @param paused {@code true} to pause
+	 * @return whether the function exists (pausing creates it), completed on the engine thread
+	 */
+	public CompletableFuture<Boolean> pause(String function, boolean paused) {
+		return call(() -> {
+			JobFunction known = paused ? this.functions.function(function) : this.functions.existing(function);
+			if (known == null) {
+				return false;
+			}
+			if (this.functions.setPaused(known, paused) && !paused) {
+				this.dispatcher.wake(known);
+			}
+			return true;
+		});
 	}
 
 	/** What the registry holds, for tests that check a scenario leaves nothing behind. */

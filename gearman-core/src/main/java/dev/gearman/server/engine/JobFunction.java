@@ -32,6 +32,12 @@ final class JobFunction {
 	/** Per-priority limit on the function's live jobs; 0 = unlimited. Set by {@code maxqueue}: configuration. */
 	final int[] maxQueue = new int[3];
 
+	/** Its jobs held by workers, in the order they were handed out; kept by {@link JobRegistry}. */
+	final LinkedHashSet<Job> running = new LinkedHashSet<>();
+
+	/** Completed and failed runs and their run times, for the dashboard. */
+	final RunTimes runTimes = new RunTimes();
+
 	/** Payload bytes of the function's live jobs. */
 	long payloadBytes;
 

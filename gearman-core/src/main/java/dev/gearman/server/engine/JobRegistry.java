@@ -124,6 +124,11 @@ final class JobRegistry {
 		return this.payloadBytes;
 	}
 
+	/** Epoch jobs and jobs waiting to retry, by due time; read-only. */
+	Iterable<Job> due() {
+		return this.due.jobs();
+	}
+
 	Collection<Job> jobs() {
 		return this.byHandle.values();
 	}
@@ -268,6 +273,7 @@ final class JobRegistry {
 		job.list.remove(job);
 		job.worker = worker;
 		worker.running.add(job);
+		job.function.running.add(job);
 		job.startedNanos = this.clock.nanoTime();
 		if (job.firstAttemptMillis == 0) {
 			job.firstAttemptMillis = this.clock.currentTimeMillis();
@@ -446,6 +452,7 @@ final class JobRegistry {
 		Session worker = job.worker;
 		if (worker != null) {
 			worker.running.remove(job);
+			job.function.running.remove(job);
 			job.worker = null;
 		}
 		if (job.timeout != null) {

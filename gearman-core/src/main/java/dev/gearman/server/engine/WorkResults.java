@@ -64,7 +64,9 @@ final class WorkResults {
 	}
 
 	private void report(Job job, EngineListener.JobOutcome outcome) {
-		this.listener.jobFinished(job.function.name, outcome, this.clock.nanoTime() - job.startedNanos);
+		long runNanos = this.clock.nanoTime() - job.startedNanos;
+		job.function.runTimes.record(runNanos, outcome == EngineListener.JobOutcome.COMPLETED);
+		this.listener.jobFinished(job.function.name, outcome, runNanos);
 	}
 
 	private @Nullable Job heldJob(Session worker, Packet packet) {
