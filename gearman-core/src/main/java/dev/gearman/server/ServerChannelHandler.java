@@ -2,6 +2,8 @@ package dev.gearman.server;
 
 import java.io.IOException;
 
+import javax.net.ssl.SSLException;
+
 import dev.gearman.protocol.GearmanCodecException;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketTooLargeException;
@@ -10,13 +12,19 @@ import dev.gearman.server.engine.Session;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The last inbound handler of a server connection: hands decoded packets and admin lines to the engine, tells
- * it when the connection ends, and turns codec failures into one log line and a closed connection.
+ * it when the connection ends, and turns codec failures into one log line and a closed connection. Behind an
+ * {@link SslHandler} it learns the peer's identity when the handshake completes, before the first request can
+ * reach it, and logs a failed handshake in one line (the {@link SslHandler} closes that connection).
  */
 final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -64,6 +72,17 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof SslHandshakeCompletionEvent handshake) {
+			if (handshake.isSuccess()) {
+				SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+				this.transport.identify(ServerTls.identity(ssl.engine().getSession()));
+			}
+			else {
+				// INFO, not WARN: scanners and misconfigured peers fail handshakes all day long
+				logger.info("TLS handshake with {} failed: {}", this.transport.remoteHost(),
+						tlsReason(handshake.cause()));
+			}
+		}
 		if (evt instanceof IdleStateEvent) {
 			logger.debug("Closing idle connection from {}", this.transport.remoteHost());
 			ctx.close();
@@ -84,6 +103,11 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 			logger.warn("Closing connection from {}: malformed packet, {}", peer, cause.getMessage());
 			ctx.close();
 		}
+		else if (isTlsFailure(cause)) {
+			// a failed handshake is logged once, by userEventTriggered
+			logger.debug("TLS failure on the connection from {}: {}", peer, cause.toString());
+			ctx.close();
+		}
 		else if (cause instanceof IOException) {
 			logger.debug("Connection from {} failed: {}", peer, cause.toString());
 			ctx.close();
@@ -92,6 +116,25 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 			logger.warn("Closing connection from {} after an unexpected error", peer, cause);
 			ctx.close();
 		}
+	}
+
+	private static boolean isTlsFailure(Throwable cause) {
+		return cause instanceof SSLException
+				|| (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
+	}
+
+	/** The innermost message: the JDK wraps the reason a certificate was refused in several layers. */
+	private static String tlsReason(Throwable cause) {
+		if (cause instanceof NotSslRecordException) {
+			// its message is a hex dump of whatever the peer sent
+			return "not a TLS record (a plaintext client on the TLS port?)";
+		}
+		Throwable root = cause;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return (message != null) ? message : root.getClass().getSimpleName();
 	}
 
 }
