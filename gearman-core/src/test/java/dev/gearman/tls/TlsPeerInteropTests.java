@@ -10,10 +10,12 @@ import dev.gearman.client.GearmanClient;
 import dev.gearman.client.GearmanClientSettings;
 import dev.gearman.client.JobHandle;
 import dev.gearman.client.JobRequest;
+import dev.gearman.protocol.PacketType;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.access.AccessPolicy.AdminAccess;
 import dev.gearman.server.access.AccessRules;
 import dev.gearman.server.engine.EngineReport;
+import dev.gearman.server.interop.RawConnection;
 import dev.gearman.tls.TestPki.Credentials;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
@@ -234,6 +236,21 @@ class TlsPeerInteropTests {
 
 		assertThat(adminOverOpenSsl(ops, "cancel job " + queued.handle(), false)).startsWith("OK");
 		assertThat(adminOverOpenSsl(null, "status", true)).doesNotContain("invoice.nobody\t1");
+	}
+
+	@Test
+	void clientIdShouldNotStandInForACertificate() throws Exception {
+		JobHandle queued = billingClient().submitBackground(JobRequest.of("invoice.spoofed", "x"))
+			.get(10, TimeUnit.SECONDS);
+		try (RawConnection anonymous = TlsTestSupport.raw(server.port(), ca, null)) {
+			// SET_CLIENT_ID is whatever the peer says; the identity is what its certificate proves
+			anonymous.send(PacketType.SET_CLIENT_ID, "CN=ops,O=Example");
+			assertThat(anonymous.admin("cancel job " + queued.handle(), false)).startsWith("ERR PERMISSION_DENIED");
+			anonymous.send(PacketType.CAN_DO, "invoice.spoofed");
+			assertThat(anonymous.expect(PacketType.ERROR).arg(1)).isEqualTo(
+					"Identity 'anonymous' may not register function 'invoice.spoofed'");
+		}
+		assertThat(adminOverOpenSsl(null, "status", true)).contains("invoice.spoofed\t1\t0\t0");
 	}
 
 	@Test
