@@ -167,7 +167,8 @@ public final class GearmanServer implements AutoCloseable {
 		this.boundPlaintextPort = (this.plaintextChannel != null)
 				? ((InetSocketAddress) this.plaintextChannel.localAddress()).getPort() : -1;
 		this.state = State.RUNNING;
-		String listeners = address.getHostString() + ":" + this.boundPort + ((tls != null) ? " with TLS" : "")
+		String listeners = address.getHostString() + ":" + this.boundPort
+				+ ((tls != null) ? " with TLS (" + tls.provider() + ")" : "")
 				+ ((plaintext != null) ? " and on " + plaintext.getHostString() + ":" + this.boundPlaintextPort
 						+ " without TLS" : "");
 		logger.info("Gearman job server listening on {} ({} transport, handle prefix {}, {} stored jobs replayed)"

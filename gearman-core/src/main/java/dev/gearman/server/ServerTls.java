@@ -15,6 +15,7 @@ import javax.security.auth.x500.X500Principal;
 import dev.gearman.server.access.AccessPolicy;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -150,9 +151,18 @@ public final class ServerTls {
 		return context;
 	}
 
+	/**
+	 * Which implementation does the cryptography: Netty uses OpenSSL (BoringSSL) when netty-tcnative is on the class
+	 * path, the JDK's otherwise.
+	 * @return {@code JDK} or {@code OpenSSL}
+	 */
+	public String provider() {
+		return (this.context instanceof JdkSslContext) ? "JDK" : "OpenSSL";
+	}
+
 	@Override
 	public String toString() {
-		return "TLS (handshake timeout " + this.handshakeTimeout + ")";
+		return "TLS (" + provider() + ", handshake timeout " + this.handshakeTimeout + ")";
 	}
 
 }
