@@ -1,12 +1,12 @@
 package dev.gearman.connection;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.gearman.tls.TlsContexts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -56,16 +56,7 @@ public final class ClientTls {
 		if (keys != null) {
 			builder.keyManager(keys);
 		}
-		if (trust != null) {
-			builder.trustManager(trust);
-		}
-		if (protocols != null && protocols.length > 0) {
-			builder.protocols(protocols);
-		}
-		if (ciphers != null && ciphers.length > 0) {
-			builder.ciphers(Arrays.asList(ciphers));
-		}
-		return builder.build();
+		return TlsContexts.build(builder, trust, protocols, ciphers);
 	}
 
 	/**

@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLException;
-
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
+import dev.gearman.tls.TlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,7 +18,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -182,7 +180,7 @@ public abstract class ManagedConnection {
 				established(future.channel());
 				return;
 			}
-			String reason = rootMessage(handshake.cause());
+			String reason = TlsContexts.reason(handshake.cause());
 			if (!this.tlsFailureLogged) {
 				this.tlsFailureLogged = true;
 				logger.warn("TLS handshake with job server {} failed: {}", this.address, reason);
@@ -205,15 +203,6 @@ public abstract class ManagedConnection {
 		}
 		failed.forEach((waiter) -> waiter.completeExceptionally(failure));
 		scheduleReconnect();
-	}
-
-	/** The innermost message: the JDK wraps the reason a certificate was refused in several layers. */
-	private static String rootMessage(Throwable cause) {
-		Throwable root = cause;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
 	private void established(Channel ch) {
@@ -371,9 +360,7 @@ public abstract class ManagedConnection {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-			boolean tls = cause instanceof SSLException
-					|| (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
-			if (tls && !isEstablished(ctx.channel())) {
+			if (TlsContexts.isTlsFailure(cause) && !isEstablished(ctx.channel())) {
 				// a failed handshake: connected() logs it and fails the callers waiting for it
 				logger.debug("TLS failure connecting to job server {}: {}", ManagedConnection.this.address,
 						cause.toString());

@@ -2,17 +2,15 @@ package dev.gearman.server;
 
 import java.io.IOException;
 
-import javax.net.ssl.SSLException;
-
 import dev.gearman.protocol.GearmanCodecException;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketTooLargeException;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.engine.Session;
+import dev.gearman.tls.TlsContexts;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -103,7 +101,7 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 			logger.warn("Closing connection from {}: malformed packet, {}", peer, cause.getMessage());
 			ctx.close();
 		}
-		else if (isTlsFailure(cause)) {
+		else if (TlsContexts.isTlsFailure(cause)) {
 			// a failed handshake is logged once, by userEventTriggered
 			logger.debug("TLS failure on the connection from {}: {}", peer, cause.toString());
 			ctx.close();
@@ -118,23 +116,10 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private static boolean isTlsFailure(Throwable cause) {
-		return cause instanceof SSLException
-				|| (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
-	}
-
-	/** The innermost message: the JDK wraps the reason a certificate was refused in several layers. */
 	private static String tlsReason(Throwable cause) {
-		if (cause instanceof NotSslRecordException) {
-			// its message is a hex dump of whatever the peer sent
-			return "not a TLS record (a plaintext client on the TLS port?)";
-		}
-		Throwable root = cause;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = root.getMessage();
-		return (message != null) ? message : root.getClass().getSimpleName();
+		// a NotSslRecordException's message is a hex dump of whatever the peer sent
+		return (cause instanceof NotSslRecordException) ? "not a TLS record (a plaintext client on the TLS port?)"
+				: TlsContexts.reason(cause);
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.gearman.server;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -13,6 +12,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.x500.X500Principal;
 
 import dev.gearman.server.access.AccessPolicy;
+import dev.gearman.tls.TlsContexts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
@@ -78,17 +78,7 @@ public final class ServerTls {
 	 */
 	public static SslContext context(KeyManagerFactory keys, @Nullable TrustManagerFactory trust, ClientAuth clientAuth,
 			String @Nullable [] protocols, String @Nullable [] ciphers) throws SSLException {
-		SslContextBuilder builder = SslContextBuilder.forServer(keys).clientAuth(clientAuth);
-		if (trust != null) {
-			builder.trustManager(trust);
-		}
-		if (protocols != null && protocols.length > 0) {
-			builder.protocols(protocols);
-		}
-		if (ciphers != null && ciphers.length > 0) {
-			builder.ciphers(Arrays.asList(ciphers));
-		}
-		return builder.build();
+		return TlsContexts.build(SslContextBuilder.forServer(keys).clientAuth(clientAuth), trust, protocols, ciphers);
 	}
 
 	/**
