@@ -110,9 +110,11 @@ public final class GearmanAutoConfiguration {
 				return List.of(new ServerAddress(embeddedHost(serverProperties.getPlaintextAddress()),
 						server.plaintextPort()));
 			}
-			throw new InvalidConfigurationPropertyValueException("gearman.ssl.bundle", null, "The embedded job"
-					+ " server speaks TLS only (gearman.server.ssl.bundle is set): set gearman.ssl.bundle for this"
-					+ " application's clients and workers, or open gearman.server.plaintext-port for them.");
+			// not an error at startup: an application may run the server without using its own clients (the
+			// server app does); those that do learn it from the first call, and from this line
+			logger.info("The embedded job server speaks TLS only (gearman.server.ssl.bundle): this application's"
+					+ " clients and workers cannot reach it without gearman.ssl.bundle or gearman.server.plaintext-port");
+			return List.of(new ServerAddress(embeddedHost(serverProperties.getAddress()), server.port()));
 		}
 		return List.of(ServerAddress.parse(DEFAULT_SERVER));
 	}

@@ -237,14 +237,24 @@ class GearmanServerTlsAutoConfigurationTests {
 	}
 
 	@Test
-	void tlsOnlyServerShouldRefuseTheApplicationsPlaintextClientsAtStartup() {
-		this.runner.withPropertyValues(bundle("gearman", serverCertificate, false))
-			.withPropertyValues("gearman.server.ssl.bundle=gearman")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("gearman.ssl.bundle")
-				.hasMessageContaining("gearman.server.plaintext-port"));
+	void tlsOnlyServerShouldStartAndSayWhyTheApplicationsPlaintextClientsCannotReachIt() {
+		Logger logger = (Logger) LoggerFactory.getLogger(GearmanAutoConfiguration.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			// an application that runs the server without using its own clients (the server app) must start
+			this.runner.withPropertyValues(bundle("gearman", serverCertificate, false))
+				.withPropertyValues("gearman.server.ssl.bundle=gearman")
+				.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(GearmanServer.class));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+		assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+			.anySatisfy((line) -> assertThat(line).contains("speaks TLS only")
+				.contains("gearman.ssl.bundle")
+				.contains("gearman.server.plaintext-port"));
 	}
 
 	@Test
