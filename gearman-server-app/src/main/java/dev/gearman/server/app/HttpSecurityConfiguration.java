@@ -6,6 +6,7 @@ import dev.gearman.server.app.HttpSecurityProperties.Role;
 import dev.gearman.server.app.HttpSecurityProperties.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -29,10 +30,13 @@ import org.springframework.security.web.SecurityFilterChain;
  * from {@code gearman.server.http.users.*} and authenticate with HTTP Basic; sessions are not kept, so every request
  * carries its credentials.
  * <p>
+ * Only when the app serves HTTP ({@code spring.main.web-application-type=none} runs the job server alone).
+ * <p>
  * To authenticate against OAuth2 or LDAP instead, replace the {@code gearmanHttpUsers} bean or add the
  * corresponding Spring Security support, and grant the authorities {@code ROLE_VIEWER} and {@code ROLE_OPERATOR}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(HttpSecurityProperties.class)
 class HttpSecurityConfiguration {
 
