@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.Packet;
+import dev.gearman.tls.TlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * One client's or worker's connection to one job server, re-established in the background with capped
  * exponential backoff and jitter after it fails. While a server is down, {@link #connect()} fails at once, so a
  * caller can move on to the next server instead of waiting.
+ * <p>
+ * With {@link ConnectionSettings#tls() TLS} a connection counts as made only once its handshake completed: a
+ * server whose certificate is not trusted, or not issued for the host connected to, fails {@link #connect()} like
+ * a server that is down.
  * <p>
  * Subclasses get the packets of the connection on its event loop, which is also where they keep their
  * per-connection state.
@@ -56,6 +62,12 @@ public abstract class ManagedConnection {
 
 	private volatile boolean wasConnected;
 
+	/** Why the last attempt failed, told to callers turned away while the server is in its backoff window. */
+	private volatile @Nullable GearmanConnectionException lastFailure;
+
+	/** Whether a failed TLS handshake was logged at WARN since the last success; repeats go to DEBUG. */
+	private volatile boolean tlsFailureLogged;
+
 	/**
 	 * Creates a connection; nothing is connected until {@link #connect()}.
 	 * @param address the job server
@@ -66,6 +78,7 @@ public abstract class ManagedConnection {
 		this.address = address;
 		this.backoff = new Backoff(settings.reconnectInitial(), settings.reconnectMax());
 		long maxPacketSize = settings.maxPacketSize();
+		ClientTls tls = settings.tls();
 		this.bootstrap = new Bootstrap().group(transport.group())
 			.channel(transport.channelType())
 			.option(ChannelOption.TCP_NODELAY, true)
@@ -74,6 +87,9 @@ public abstract class ManagedConnection {
 			.handler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel ch) {
+					if (tls != null) {
+						ch.pipeline().addLast(tls.newHandler(ch.alloc(), address, settings.connectTimeout()));
+					}
 					ch.pipeline()
 						.addLast(new GearmanDecoder(maxPacketSize, false))
 						.addLast(GearmanEncoder.INSTANCE)
@@ -128,8 +144,12 @@ public abstract class ManagedConnection {
 		}
 		long wait = this.downUntilNanos - System.nanoTime();
 		if (wait > 0 && !reconnecting) {
-			return CompletableFuture.failedFuture(new GearmanConnectionException("job server " + this.address
-					+ " is down; next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
+			String down = "job server " + this.address + " is down; next attempt in "
+					+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms";
+			GearmanConnectionException last = this.lastFailure;
+			return CompletableFuture.failedFuture((last != null)
+					? new GearmanConnectionException(down + " (last attempt: " + last.getMessage() + ")", last)
+					: new GearmanConnectionException(down));
 		}
 		CompletableFuture<Channel> waiter = new CompletableFuture<>();
 		this.waiters = new ArrayList<>();
@@ -140,22 +160,53 @@ public abstract class ManagedConnection {
 
 	private void connected(ChannelFuture future) {
 		if (!future.isSuccess()) {
-			List<CompletableFuture<Channel>> failed;
-			synchronized (this) {
-				failed = takeWaiters(false);
-				this.downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.backoff.nextDelayMillis());
-			}
 			if (this.wasConnected) {
 				logger.debug("Reconnecting to {} failed: {}", this.address, future.cause().toString());
 			}
-			GearmanConnectionException failure = new GearmanConnectionException(
+			failed(new GearmanConnectionException(
 					"cannot connect to job server " + this.address + ": " + future.cause().getMessage(),
-					future.cause());
-			failed.forEach((waiter) -> waiter.completeExceptionally(failure));
-			scheduleReconnect();
+					future.cause()));
 			return;
 		}
-		Channel ch = future.channel();
+		SslHandler ssl = future.channel().pipeline().get(SslHandler.class);
+		if (ssl == null) {
+			established(future.channel());
+			return;
+		}
+		// requests wait for the handshake: a server that cannot prove who it is never sees one
+		ssl.handshakeFuture().addListener((handshake) -> {
+			if (handshake.isSuccess()) {
+				this.tlsFailureLogged = false;
+				established(future.channel());
+				return;
+			}
+			String reason = TlsContexts.reason(handshake.cause());
+			if (!this.tlsFailureLogged) {
+				this.tlsFailureLogged = true;
+				logger.warn("TLS handshake with job server {} failed: {}", this.address, reason);
+			}
+			else {
+				logger.debug("TLS handshake with job server {} failed again: {}", this.address, reason);
+			}
+			failed(new GearmanConnectionException("TLS handshake with job server " + this.address + " failed: "
+					+ reason, handshake.cause()));
+		});
+	}
+
+	/** An attempt failed: every waiting caller learns why, and the server is left alone for the backoff. */
+	private void failed(GearmanConnectionException failure) {
+		List<CompletableFuture<Channel>> failed;
+		this.lastFailure = failure;
+		synchronized (this) {
+			failed = takeWaiters(false);
+			this.downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.backoff.nextDelayMillis());
+		}
+		failed.forEach((waiter) -> waiter.completeExceptionally(failure));
+		scheduleReconnect();
+	}
+
+	private void established(Channel ch) {
+		this.lastFailure = null;
 		synchronized (this) {
 			if (this.closed) {
 				List<CompletableFuture<Channel>> failed = takeWaiters(false);
@@ -267,6 +318,12 @@ public abstract class ManagedConnection {
 		}
 	}
 
+	/** Whether a channel got past its TLS handshake (a plaintext one always does). */
+	private static boolean isEstablished(Channel ch) {
+		SslHandler ssl = ch.pipeline().get(SslHandler.class);
+		return ssl == null || ssl.handshakeFuture().isSuccess();
+	}
+
 	protected boolean isClosed() {
 		return this.closed;
 	}
@@ -280,6 +337,11 @@ public abstract class ManagedConnection {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
+			if (!isEstablished(ctx.channel())) {
+				// a failed TLS handshake: connected() has failed its callers and scheduled the next attempt
+				ctx.fireChannelInactive();
+				return;
+			}
 			long delay = ManagedConnection.this.backoff.nextDelayMillis();
 			synchronized (ManagedConnection.this) {
 				if (ManagedConnection.this.channel == ctx.channel()) {
@@ -298,6 +360,13 @@ public abstract class ManagedConnection {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			if (TlsContexts.isTlsFailure(cause) && !isEstablished(ctx.channel())) {
+				// a failed handshake: connected() logs it and fails the callers waiting for it
+				logger.debug("TLS failure connecting to job server {}: {}", ManagedConnection.this.address,
+						cause.toString());
+				ctx.close();
+				return;
+			}
 			logger.warn("Closing connection to job server {}: {}", ManagedConnection.this.address, cause.toString());
 			ctx.close();
 		}

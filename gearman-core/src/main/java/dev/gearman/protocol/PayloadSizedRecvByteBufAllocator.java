@@ -12,7 +12,8 @@ import io.netty.util.UncheckedBooleanSupplier;
  * a read asks for the rest of the packet (up to {@value #MAX_READ} bytes) at once, as gearmand does. A 1 MiB
  * payload so arrives in a few reads instead of sixteen 64 KiB ones, and the kernel's receive queue drains, and
  * the peer's window reopens, in one step. The rest of a large data blob the decoder keeps in a buffer is read
- * straight into that buffer. One instance per channel, since it follows that channel's decoder.
+ * straight into that buffer, unless the decoder is not the first to see the bytes read (behind TLS, what is read
+ * is ciphertext). One instance per channel, since it follows that channel's decoder.
  */
 public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAllocator {
 
@@ -23,12 +24,25 @@ public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAlloca
 
 	private final GearmanDecoder decoder;
 
+	private final boolean readIntoData;
+
 	/**
-	 * Creates the allocator for one channel.
+	 * Creates the allocator for one channel whose decoder sees the bytes as they are read.
 	 * @param decoder the channel's decoder, asked how much of the current packet is missing
 	 */
 	public PayloadSizedRecvByteBufAllocator(GearmanDecoder decoder) {
+		this(decoder, true);
+	}
+
+	/**
+	 * Creates the allocator for one channel.
+	 * @param decoder the channel's decoder, asked how much of the current packet is missing
+	 * @param readIntoData whether reads may go straight into the decoder's data buffer; only where the decoder is
+	 * the first handler, never behind TLS, whose reads must be decrypted first
+	 */
+	public PayloadSizedRecvByteBufAllocator(GearmanDecoder decoder, boolean readIntoData) {
 		this.decoder = decoder;
+		this.readIntoData = readIntoData;
 	}
 
 	@Override
@@ -47,7 +61,8 @@ public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAlloca
 		@Override
 		public ByteBuf allocate(ByteBufAllocator alloc) {
 			// the rest of a large data blob is read straight into the buffer it is kept in
-			ByteBuf inPlace = PayloadSizedRecvByteBufAllocator.this.decoder.dataReadBuffer();
+			ByteBuf inPlace = PayloadSizedRecvByteBufAllocator.this.readIntoData
+					? PayloadSizedRecvByteBufAllocator.this.decoder.dataReadBuffer() : null;
 			return (inPlace != null) ? inPlace : alloc.ioBuffer(guess());
 		}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.gearman.server.access.AccessPolicy;
 import dev.gearman.server.engine.SessionTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -35,6 +36,12 @@ final class ChannelTransport implements SessionTransport {
 
 	/** Event-loop only. */
 	private boolean pausedByEngine;
+
+	/**
+	 * Written on the event loop when a TLS handshake completes, read on the engine thread; the handshake completes
+	 * before the first request is decoded, so every request is judged with the final identity.
+	 */
+	private volatile String identity = AccessPolicy.ANONYMOUS;
 
 	ChannelTransport(Channel channel, long maxPendingWrite) {
 		this.channel = channel;
@@ -106,6 +113,16 @@ final class ChannelTransport implements SessionTransport {
 		else {
 			this.channel.eventLoop().execute(() -> this.channel.flush().close());
 		}
+	}
+
+	/** Called on the event loop once the TLS handshake completed. */
+	void identify(String identity) {
+		this.identity = identity;
+	}
+
+	@Override
+	public String identity() {
+		return this.identity;
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.engine.JobEngine;
+import dev.gearman.server.access.AccessPolicy;
 import dev.gearman.server.store.JobStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -25,8 +26,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -35,14 +34,22 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A Gearman job server: a Netty listener in front of a {@link JobEngine}. Binary and admin text protocols share
  * the port, as with gearmand. Uses the native epoll transport where available.
+ * <p>
+ * With {@link GearmanServerSettings#setTls TLS} the port speaks TLS only: Netty's {@link SslHandler} comes first in
+ * each connection's pipeline and the protocol handlers behind it are unchanged; a second, plaintext listener can
+ * stay open beside it ({@link GearmanServerSettings#setPlaintextPort}, on loopback by default). At start the
+ * server warns about every listener beyond loopback that has no TLS, and about an open access policy beyond
+ * loopback.
  * <p>
  * Its life is {@link State#NEW} → {@link State#REPLAYING} (stored jobs are loaded, the port is not open yet) →
  * {@link State#RUNNING} → {@link State#DRAINING} (the port is closed, running jobs may finish within the
@@ -75,6 +82,8 @@ public final class GearmanServer implements AutoCloseable {
 
 	private volatile int boundPort = -1;
 
+	private volatile int boundPlaintextPort = -1;
+
 	private JobEngine engine;
 
 	private EventLoopGroup bossGroup;
@@ -82,6 +91,8 @@ public final class GearmanServer implements AutoCloseable {
 	private EventLoopGroup ioGroup;
 
 	private Channel serverChannel;
+
+	private @Nullable Channel plaintextChannel;
 
 	/**
 	 * Creates a server; {@link #start()} binds it.
@@ -133,7 +144,48 @@ public final class GearmanServer implements AutoCloseable {
 		}
 		Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
 				: NioServerSocketChannel.class;
+		ServerTls tls = this.settings.getTls();
 		InetSocketAddress address = new InetSocketAddress(this.settings.getAddress(), this.settings.getPort());
+		InetSocketAddress plaintext = (this.settings.getPlaintextPort() >= 0)
+				? new InetSocketAddress(this.settings.getPlaintextAddress(), this.settings.getPlaintextPort()) : null;
+		Channel listener = null;
+		try {
+			listener = bind(channelType, address, tls);
+			this.plaintextChannel = (plaintext != null) ? bind(channelType, plaintext, null) : null;
+		}
+		catch (GearmanServerException ex) {
+			if (listener != null) {
+				listener.close().syncUninterruptibly();
+			}
+			shutdownGroups();
+			this.engine.close();
+			this.state = State.STOPPED;
+			throw ex;
+		}
+		this.serverChannel = listener;
+		this.boundPort = ((InetSocketAddress) this.serverChannel.localAddress()).getPort();
+		this.boundPlaintextPort = (this.plaintextChannel != null)
+				? ((InetSocketAddress) this.plaintextChannel.localAddress()).getPort() : -1;
+		this.state = State.RUNNING;
+		String listeners = address.getHostString() + ":" + this.boundPort
+				+ ((tls != null) ? " with TLS (" + tls.provider() + ")" : "")
+				+ ((plaintext != null) ? " and on " + plaintext.getHostString() + ":" + this.boundPlaintextPort
+						+ " without TLS" : "");
+		logger.info("Gearman job server listening on {} ({} transport, handle prefix {}, {} stored jobs replayed)"
+				+ " in {} ms", listeners, epoll ? "epoll" : "nio",
+				this.settings.getHandlePrefix(), replayed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+		if (this.settings.getMaxPacketSize() > GearmanConstants.MAX_HEAP_PACKET_SIZE) {
+			logger.warn("Max packet size {} is more than one Java array or buffer holds; packets announcing more than"
+					+ " {} bytes are refused", this.settings.getMaxPacketSize(), GearmanConstants.MAX_HEAP_PACKET_SIZE);
+		}
+		warnIfExposed(this.serverChannel, tls != null);
+		if (this.plaintextChannel != null) {
+			warnIfExposed(this.plaintextChannel, false);
+		}
+	}
+
+	private Channel bind(Class<? extends ServerChannel> channelType, InetSocketAddress address,
+			@Nullable ServerTls tls) {
 		ServerBootstrap bootstrap = new ServerBootstrap().group(this.bossGroup, this.ioGroup)
 			.channel(channelType)
 			.option(ChannelOption.SO_BACKLOG, 1024)
@@ -143,27 +195,38 @@ public final class GearmanServer implements AutoCloseable {
 			// pause reading from a peer only when it lets megabytes of replies pile up, so one large result in
 			// flight does not stall its connection's reads
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024))
-			.childHandler(new Initializer());
+			.childHandler(new Initializer(tls));
 		try {
-			this.serverChannel = bootstrap.bind(address).syncUninterruptibly().channel();
+			return bootstrap.bind(address).syncUninterruptibly().channel();
 		}
 		catch (Exception ex) {
-			shutdownGroups();
-			this.engine.close();
-			this.state = State.STOPPED;
 			String reason = (ex instanceof BindException) ? "the port is already in use or the address is not local"
 					: ex.getMessage();
 			throw new GearmanServerException("Could not bind the Gearman job server to " + address.getHostString()
 					+ ":" + address.getPort() + ": " + reason, ex);
 		}
-		this.boundPort = ((InetSocketAddress) this.serverChannel.localAddress()).getPort();
-		this.state = State.RUNNING;
-		logger.info("Gearman job server listening on {}:{} ({} transport, handle prefix {}, {} stored jobs replayed)"
-				+ " in {} ms", address.getHostString(), this.boundPort, epoll ? "epoll" : "nio",
-				this.settings.getHandlePrefix(), replayed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-		if (this.settings.getMaxPacketSize() > GearmanConstants.MAX_HEAP_PACKET_SIZE) {
-			logger.warn("Max packet size {} is more than one Java array or buffer holds; packets announcing more than"
-					+ " {} bytes are refused", this.settings.getMaxPacketSize(), GearmanConstants.MAX_HEAP_PACKET_SIZE);
+	}
+
+	/**
+	 * Says so when a listener beyond loopback lets anyone in: the network can read and forge every payload and
+	 * result without TLS, and without an access list anyone who reaches the port may cancel jobs, change queue
+	 * limits or register as a worker for any function and so read its payloads.
+	 */
+	private void warnIfExposed(Channel listener, boolean tls) {
+		InetSocketAddress local = (InetSocketAddress) listener.localAddress();
+		if (local.getAddress() != null && local.getAddress().isLoopbackAddress()) {
+			return;
+		}
+		String where = local.getHostString() + ":" + local.getPort();
+		if (!tls) {
+			logger.warn("Gearman job server listens on {} beyond loopback without TLS: payloads, results and admin"
+					+ " commands cross the network in clear text (configure TLS, or bind to 127.0.0.1)", where);
+		}
+		AccessPolicy policy = this.settings.getAccessPolicy();
+		if (policy.isOpen()) {
+			logger.warn("Gearman job server listens on {} beyond loopback with open access: anyone who reaches it may"
+					+ " submit, work on any function, cancel jobs and change queue limits (configure access rules)",
+					where);
 		}
 	}
 
@@ -173,6 +236,14 @@ public final class GearmanServer implements AutoCloseable {
 	 */
 	public int port() {
 		return this.boundPort;
+	}
+
+	/**
+	 * The port of the plaintext listener beside a TLS port.
+	 * @return the bound port, or -1 if there is none
+	 */
+	public int plaintextPort() {
+		return this.boundPlaintextPort;
 	}
 
 	/**
@@ -231,6 +302,9 @@ public final class GearmanServer implements AutoCloseable {
 		// the engine stops handing out jobs before the port closes: a worker that saw the port close gets none
 		CompletableFuture<Void> drained = timeout.isZero() ? null : beginDrain();
 		this.serverChannel.close().syncUninterruptibly();
+		if (this.plaintextChannel != null) {
+			this.plaintextChannel.close().syncUninterruptibly();
+		}
 		int unfinished = (drained != null) ? awaitDrained(drained, timeout) : 0;
 		// a close issued from here queues behind the writes the engine already handed to each channel's event
 		// loop, so the last results reach their clients; shutting the loops down directly would drop them
@@ -339,6 +413,12 @@ public final class GearmanServer implements AutoCloseable {
 
 	private final class Initializer extends ChannelInitializer<SocketChannel> {
 
+		private final @Nullable ServerTls tls;
+
+		Initializer(@Nullable ServerTls tls) {
+			this.tls = tls;
+		}
+
 		@Override
 		protected void initChannel(SocketChannel channel) {
 			int max = GearmanServer.this.settings.getMaxConnections();
@@ -350,14 +430,20 @@ public final class GearmanServer implements AutoCloseable {
 				return;
 			}
 			GearmanServer.this.refusing = false;
+			if (this.tls != null) {
+				// first, so every other handler sees plaintext; a peer that never completes its handshake is closed
+				// after the handshake timeout, whatever the idle timeout says
+				channel.pipeline().addLast(this.tls.newHandler(channel.alloc()));
+			}
 			long maxPacket = GearmanServer.this.settings.getMaxPacketSize();
 			long idleMillis = GearmanServer.this.settings.getIdleTimeout().toMillis();
 			if (idleMillis > 0) {
 				channel.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
 			}
-			// large payloads stay in direct buffers from the read that completes them to the write that sends them on
+			// large payloads stay in direct buffers from the read that completes them to the write that sends them on;
+			// behind TLS the reads are ciphertext, so they cannot go straight into a payload's buffer
 			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true, true);
-			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder));
+			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder, this.tls == null));
 			channel.pipeline()
 				.addLast(decoder)
 				.addLast(GearmanEncoder.INSTANCE)

@@ -83,6 +83,18 @@ public class GearmanServerSettings {
 	/** Who may submit, work and administer; {@link AccessPolicy#OPEN} (everything) unless an access list is set. */
 	private AccessPolicy accessPolicy = AccessPolicy.OPEN;
 
+	/** TLS on {@link #getPort() the port}; {@code null} (the default) for plaintext, as gearmand. */
+	private @Nullable ServerTls tls;
+
+	/**
+	 * A second listener without TLS, e.g. for local tools beside a TLS port; -1 (the default) = none, 0 = a free
+	 * port.
+	 */
+	private int plaintextPort = -1;
+
+	/** Address of the {@link #getPlaintextPort() plaintext listener}: loopback unless told otherwise. */
+	private String plaintextAddress = "127.0.0.1";
+
 	/** Number of Netty I/O threads; 0 = Netty's default (twice the CPU count). */
 	private int ioThreads;
 
@@ -329,6 +341,35 @@ public class GearmanServerSettings {
 	 */
 	public RetryRules effectiveRetryRules() {
 		return (this.retryRules != null) ? this.retryRules : RetryRules.of(RetryPolicy.gearmandRetries(this.retryLimit));
+
+	}
+
+	public @Nullable ServerTls getTls() {
+		return this.tls;
+	}
+
+	public void setTls(@Nullable ServerTls tls) {
+		this.tls = tls;
+	}
+
+	public int getPlaintextPort() {
+		return this.plaintextPort;
+	}
+
+	public void setPlaintextPort(int plaintextPort) {
+		if (plaintextPort < -1 || plaintextPort > 65535) {
+			throw new IllegalArgumentException(
+					"plaintextPort: " + plaintextPort + " (expected: 0..65535, or -1 for no plaintext listener)");
+		}
+		this.plaintextPort = plaintextPort;
+	}
+
+	public String getPlaintextAddress() {
+		return this.plaintextAddress;
+	}
+
+	public void setPlaintextAddress(String plaintextAddress) {
+		this.plaintextAddress = plaintextAddress;
 	}
 
 }

@@ -7,16 +7,22 @@ import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketTooLargeException;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.engine.Session;
+import dev.gearman.tls.TlsContexts;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The last inbound handler of a server connection: hands decoded packets and admin lines to the engine, tells
- * it when the connection ends, and turns codec failures into one log line and a closed connection.
+ * it when the connection ends, and turns codec failures into one log line and a closed connection. Behind an
+ * {@link SslHandler} it learns the peer's identity when the handshake completes, before the first request can
+ * reach it, and logs a failed handshake in one line (the {@link SslHandler} closes that connection).
  */
 final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -64,6 +70,17 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+		if (evt instanceof SslHandshakeCompletionEvent handshake) {
+			if (handshake.isSuccess()) {
+				SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+				this.transport.identify(ServerTls.identity(ssl.engine().getSession()));
+			}
+			else {
+				// INFO, not WARN: scanners and misconfigured peers fail handshakes all day long
+				logger.info("TLS handshake with {} failed: {}", this.transport.remoteHost(),
+						tlsReason(handshake.cause()));
+			}
+		}
 		if (evt instanceof IdleStateEvent) {
 			logger.debug("Closing idle connection from {}", this.transport.remoteHost());
 			ctx.close();
@@ -84,6 +101,11 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 			logger.warn("Closing connection from {}: malformed packet, {}", peer, cause.getMessage());
 			ctx.close();
 		}
+		else if (TlsContexts.isTlsFailure(cause)) {
+			// a failed handshake is logged once, by userEventTriggered
+			logger.debug("TLS failure on the connection from {}: {}", peer, cause.toString());
+			ctx.close();
+		}
 		else if (cause instanceof IOException) {
 			logger.debug("Connection from {} failed: {}", peer, cause.toString());
 			ctx.close();
@@ -92,6 +114,12 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 			logger.warn("Closing connection from {} after an unexpected error", peer, cause);
 			ctx.close();
 		}
+	}
+
+	private static String tlsReason(Throwable cause) {
+		// a NotSslRecordException's message is a hex dump of whatever the peer sent
+		return (cause instanceof NotSslRecordException) ? "not a TLS record (a plaintext client on the TLS port?)"
+				: TlsContexts.reason(cause);
 	}
 
 }

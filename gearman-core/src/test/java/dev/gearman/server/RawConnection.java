@@ -62,6 +62,22 @@ public final class RawConnection implements AutoCloseable {
 	}
 
 	/**
+	 * A peer over a socket that is already connected, e.g. a TLS socket after its handshake.
+	 * @param socket the socket; closed with the connection
+	 * @return the connection
+	 */
+	public static RawConnection over(Socket socket) {
+		try {
+			socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
+			return new RawConnection(socket);
+		}
+		catch (IOException ex) {
+			closeQuietly(socket);
+			throw new UncheckedIOException("Could not use " + socket, ex);
+		}
+	}
+
+	/**
 	 * Whether a server accepts connections on the port now.
 	 * @param host the host
 	 * @param port the port

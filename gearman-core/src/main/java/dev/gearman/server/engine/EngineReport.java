@@ -34,8 +34,8 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 				for (JobFunction f : session.abilities.keySet()) {
 					names.add(f.name);
 				}
-				workers.add(new WorkerInfo(session.id, session.remoteHost(), session.clientId, List.copyOf(names),
-						session.running.size(), session.sleeping));
+				workers.add(new WorkerInfo(session.id, session.remoteHost(), session.clientId, session.identity(),
+						List.copyOf(names), session.running.size(), session.sleeping));
 			}
 		}
 		List<JobInfo> jobs = new ArrayList<>(Math.min(maxEntries, registry.size()));
@@ -54,11 +54,13 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param id the connection id, as in the admin {@code workers} list
 	 * @param address the peer's IP address
 	 * @param clientId the id it set with SET_CLIENT_ID, {@code -} if none
+	 * @param identity who it is for the access policy: its client-certificate subject, or {@code anonymous}
 	 * @param functions the functions it registered
 	 * @param runningJobs jobs it holds
 	 * @param sleeping whether it sleeps waiting for a NOOP
 	 */
-	public record WorkerInfo(long id, String address, String clientId, List<String> functions, int runningJobs,
+	public record WorkerInfo(long id, String address, String clientId, String identity, List<String> functions,
+			int runningJobs,
 			boolean sleeping) {
 	}
 

@@ -27,6 +27,7 @@ class EngineReportTests extends EngineTestSupport {
 		EngineReport.WorkerInfo info = report.workers().get(0);
 		assertThat(info.id()).isEqualTo(worker.id());
 		assertThat(info.clientId()).isEqualTo("worker-1");
+		assertThat(info.identity()).isEqualTo("anonymous");
 		assertThat(info.functions()).containsExactly("resize", "reverse");
 		assertThat(info.runningJobs()).isEqualTo(1);
 		assertThat(report.jobCount()).isEqualTo(2);

@@ -39,12 +39,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * The server app on random ports with jobs flowing through it: {@code /actuator/health},
  * {@code /actuator/prometheus} and {@code /actuator/gearman} answer with what the server holds, and change as
- * jobs are queued, run and finish.
+ * jobs are queued, run and finish. It reads them as an operator, who sees every value.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gearman.server.port=0", "gearman.server.address=127.0.0.1",
 				"gearman.server.handle-prefix=H:app-test", "gearman.server.metrics.refresh-interval=100ms",
-				"gearman.server.shutdown-timeout=2s" })
+				"gearman.server.shutdown-timeout=2s", "gearman.server.http.users.ops.password={noop}ops-secret",
+				"gearman.server.http.users.ops.roles=operator" })
 @DirtiesContext
 class ServerAppActuatorTests {
 
@@ -204,6 +205,8 @@ class ServerAppActuatorTests {
 	private String get(String path) throws Exception {
 		HttpResponse<String> response = this.http.send(
 				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
+					.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+						.encodeToString("ops:ops-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
 					.timeout(Duration.ofSeconds(10))
 					.build(),
 				HttpResponse.BodyHandlers.ofString());

@@ -6,11 +6,13 @@ import java.util.concurrent.Executor;
 
 import dev.gearman.client.GearmanClient;
 import dev.gearman.client.GearmanClientSettings;
+import dev.gearman.connection.ClientTls;
 import dev.gearman.connection.ConnectionSettings;
 import dev.gearman.connection.ServerAddress;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerProperties;
+import dev.gearman.spring.boot.autoconfigure.ssl.GearmanSslBundles;
 import dev.gearman.spring.core.GearmanFunctionAnnotationBeanPostProcessor;
 import dev.gearman.spring.core.GearmanPayloadConverter;
 import dev.gearman.spring.core.GearmanTemplate;
@@ -25,8 +27,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,9 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Auto-configures a {@link GearmanClient} with a {@link GearmanTemplate}, and turns {@code @GearmanFunction} bean
  * methods into workers. Clients and workers connect to {@code gearman.servers}, or to the embedded server when
- * {@code gearman.server.enabled=true} and no servers are set.
+ * {@code gearman.server.enabled=true} and no servers are set. With {@code gearman.ssl.bundle} they connect with TLS:
+ * the servers' certificates are verified against the bundle's truststore, host name included, and the bundle's
+ * key, if any, is presented as client certificate.
  */
-@AutoConfiguration(after = GearmanServerAutoConfiguration.class,
+@AutoConfiguration(after = { GearmanServerAutoConfiguration.class, SslAutoConfiguration.class },
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(GearmanClient.class)
 @EnableConfigurationProperties(GearmanProperties.class)
@@ -59,9 +65,9 @@ public final class GearmanAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	GearmanClient gearmanClient(GearmanProperties properties, ObjectProvider<GearmanServer> embedded,
-			ObjectProvider<GearmanServerProperties> embeddedProperties) {
+			ObjectProvider<GearmanServerProperties> embeddedProperties, ObjectProvider<SslBundles> sslBundles) {
 		List<ServerAddress> servers = servers(properties, embedded, embeddedProperties);
-		GearmanClientSettings settings = new GearmanClientSettings(servers, connection(properties),
+		GearmanClientSettings settings = new GearmanClientSettings(servers, connection(properties, sslBundles),
 				properties.getClient().getTimeout(), properties.getClient().getId(), 1);
 		return new GearmanClient(settings);
 	}
@@ -93,23 +99,55 @@ public final class GearmanAutoConfiguration {
 			return servers;
 		}
 		if (server != null) {
-			return List.of(new ServerAddress(embeddedHost(embeddedProperties.getIfAvailable()), server.port()));
+			GearmanServerProperties serverProperties = embeddedProperties.getIfAvailable();
+			boolean serverTls = serverProperties != null && hasText(serverProperties.getSsl().getBundle());
+			if (!serverTls || hasText(properties.getSsl().getBundle())) {
+				String address = (serverProperties != null) ? serverProperties.getAddress() : "";
+				return List.of(new ServerAddress(embeddedHost(address), server.port()));
+			}
+			// the embedded server speaks TLS and these clients do not: its plaintext listener, if it has one
+			if (server.plaintextPort() > 0) {
+				return List.of(new ServerAddress(embeddedHost(serverProperties.getPlaintextAddress()),
+						server.plaintextPort()));
+			}
+			// not an error at startup: an application may run the server without using its own clients (the
+			// server app does); those that do learn it from the first call, and from this line
+			logger.info("The embedded job server speaks TLS only (gearman.server.ssl.bundle): this application's"
+					+ " clients and workers cannot reach it without gearman.ssl.bundle or gearman.server.plaintext-port");
+			return List.of(new ServerAddress(embeddedHost(serverProperties.getAddress()), server.port()));
 		}
 		return List.of(ServerAddress.parse(DEFAULT_SERVER));
 	}
 
+	private static boolean hasText(@Nullable String value) {
+		return value != null && !value.isBlank();
+	}
+
 	/** Loopback unless the embedded server listens on one specific address only. */
-	private static String embeddedHost(@Nullable GearmanServerProperties properties) {
-		String address = (properties != null) ? properties.getAddress().trim() : "";
+	private static String embeddedHost(String configured) {
+		String address = configured.trim();
 		boolean wildcard = address.isEmpty() || address.equals("0.0.0.0") || address.equals("::")
 				|| address.equals("[::]") || address.equals("*");
 		return wildcard ? "127.0.0.1" : address;
 	}
 
-	static ConnectionSettings connection(GearmanProperties properties) {
+	static ConnectionSettings connection(GearmanProperties properties, ObjectProvider<SslBundles> sslBundles) {
 		ConnectionSettings defaults = ConnectionSettings.DEFAULTS;
 		return new ConnectionSettings(properties.getConnectTimeout(), defaults.reconnectInitial(),
-				defaults.reconnectMax(), defaults.maxPacketSize());
+				defaults.reconnectMax(), defaults.maxPacketSize(), clientTls(properties.getSsl(), sslBundles));
+	}
+
+	private static @Nullable ClientTls clientTls(GearmanProperties.Ssl ssl, ObjectProvider<SslBundles> sslBundles) {
+		String bundle = ssl.getBundle();
+		if (!hasText(bundle)) {
+			return null;
+		}
+		SslBundles bundles = sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new InvalidConfigurationPropertyValueException("gearman.ssl.bundle", bundle,
+					"No SslBundles bean: Spring Boot's SslAutoConfiguration is not active.");
+		}
+		return GearmanSslBundles.clientTls(bundles, bundle.trim(), ssl.isVerifyHostname(), "gearman.ssl.bundle");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -133,7 +171,7 @@ public final class GearmanAutoConfiguration {
 		@ConditionalOnMissingBean
 		GearmanWorkerRegistry gearmanWorkerRegistry(GearmanProperties properties,
 				ObjectProvider<GearmanServer> embedded, ObjectProvider<GearmanServerProperties> embeddedProperties,
-				Environment environment) {
+				ObjectProvider<SslBundles> sslBundles, Environment environment) {
 			GearmanProperties.Worker worker = properties.getWorker();
 			if (worker.getConcurrency() < 1) {
 				throw new InvalidConfigurationPropertyValueException("gearman.worker.concurrency",
@@ -141,7 +179,7 @@ public final class GearmanAutoConfiguration {
 			}
 			GearmanWorkerSettings settings = new GearmanWorkerSettings(
 					servers(properties, embedded, embeddedProperties),
-					connection(properties), worker.getId(), worker.getConcurrency(),
+					connection(properties, sslBundles), worker.getId(), worker.getConcurrency(),
 					ConnectionSettings.DEFAULTS.maxPacketSize() - 1024);
 			Executor executor = Threading.VIRTUAL.isActive(environment)
 					? new VirtualThreadTaskExecutor("gearman-worker-") : null;

@@ -31,6 +31,8 @@ public class GearmanProperties {
 	 */
 	private Duration connectTimeout = Duration.ofSeconds(5);
 
+	private final Ssl ssl = new Ssl();
+
 	private final Client client = new Client();
 
 	private final Worker worker = new Worker();
@@ -59,12 +61,51 @@ public class GearmanProperties {
 		this.connectTimeout = connectTimeout;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	public Client getClient() {
 		return this.client;
 	}
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	/**
+	 * TLS from this application's clients and workers to their job servers.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose truststore holds the authorities job servers'
+		 * certificates must chain to (the JDK's defaults without one), and whose keystore, if any, holds the client
+		 * certificate to present. Unset = plaintext.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether a job server's certificate must name the host or IP address it is reached by, as HTTPS checks.
+		 */
+		private boolean verifyHostname = true;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public boolean isVerifyHostname() {
+			return this.verifyHostname;
+		}
+
+		public void setVerifyHostname(boolean verifyHostname) {
+			this.verifyHostname = verifyHostname;
+		}
+
 	}
 
 	/**

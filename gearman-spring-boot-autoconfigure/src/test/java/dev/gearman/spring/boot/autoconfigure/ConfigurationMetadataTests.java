@@ -19,7 +19,8 @@ class ConfigurationMetadataTests {
 
 	private static final List<String> SERVER_PROPERTIES = List.of("enabled", "address", "port", "handle-prefix",
 			"retry-limit", "worker-wakeup", "max-packet-size", "max-connections", "idle-timeout", "shutdown-timeout",
-			"exceptions", "default-max-queue", "io-threads", "metrics.max-functions", "metrics.refresh-interval");
+			"exceptions", "default-max-queue", "io-threads", "metrics.max-functions", "metrics.refresh-interval",
+			"plaintext-address", "ssl.client-auth", "ssl.handshake-timeout");
 
 	@Test
 	void everyServerPropertyShouldHaveADescriptionAndADefault() throws Exception {
@@ -41,6 +42,18 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("gearman.server.max-connections").get("defaultValue").asInt()).isEqualTo(10000);
 		assertThat(properties.get("gearman.server.metrics.max-functions").get("defaultValue").asInt()).isEqualTo(100);
 		assertThat(properties.get("gearman.server.address").get("defaultValue").asString()).isEqualTo("127.0.0.1");
+		assertThat(properties.get("gearman.server.plaintext-address").get("defaultValue").asString())
+			.isEqualTo("127.0.0.1");
+		assertThat(properties.get("gearman.server.ssl.client-auth").get("defaultValue").asString()).isEqualTo("none");
+		assertThat(properties.get("gearman.server.ssl.handshake-timeout").get("defaultValue").asString())
+			.isEqualTo("10s");
+		assertThat(properties.get("gearman.ssl.verify-hostname").get("defaultValue").asBoolean()).isTrue();
+		// described, without a default: TLS and the access list are off unless configured
+		for (String name : new String[] { "gearman.server.ssl.bundle", "gearman.server.plaintext-port",
+				"gearman.server.access.rules", "gearman.ssl.bundle" }) {
+			assertThat(properties.get(name).path("description").asString("")).as("description of %s", name)
+				.isNotBlank();
+		}
 	}
 
 	private static Map<String, JsonNode> properties() throws Exception {

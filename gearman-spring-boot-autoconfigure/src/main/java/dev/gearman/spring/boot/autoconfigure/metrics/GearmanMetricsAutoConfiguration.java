@@ -8,6 +8,7 @@ import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.spring.metrics.FunctionTags;
 import dev.gearman.spring.metrics.GearmanServerMetrics;
+import dev.gearman.spring.metrics.MicrometerAccessListener;
 import dev.gearman.spring.metrics.MicrometerEngineListener;
 import dev.gearman.spring.metrics.MicrometerJobRecorder;
 import dev.gearman.spring.metrics.MicrometerJobStoreListener;
@@ -24,7 +25,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Micrometer meters for the template's calls, the workers' executions and the embedded server, when a
  * {@link MeterRegistry} is present. For the server: gauges of its queues and connections
- * ({@link GearmanServerMetrics}), job counters and timers fed by the engine ({@link MicrometerEngineListener}) and
+ * ({@link GearmanServerMetrics}), job counters and timers fed by the engine ({@link MicrometerEngineListener}), the
+ * access policy's refusals ({@link MicrometerAccessListener}) and
  * store batch meters fed by a durable store ({@link MicrometerJobStoreListener}); the {@code function} tag takes at
  * most {@code gearman.server.metrics.max-functions} values.
  * <p>
@@ -62,6 +64,12 @@ public final class GearmanMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		MicrometerEngineListener gearmanEngineMetrics(MeterRegistry registry, FunctionTags tags) {
 			return new MicrometerEngineListener(registry, tags);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		MicrometerAccessListener gearmanAccessMetrics(MeterRegistry registry) {
+			return new MicrometerAccessListener(registry);
 		}
 
 		@Bean

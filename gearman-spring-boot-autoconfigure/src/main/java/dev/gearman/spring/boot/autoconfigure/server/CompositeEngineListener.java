@@ -2,11 +2,14 @@ package dev.gearman.spring.boot.autoconfigure.server;
 
 import java.util.List;
 
+import dev.gearman.server.engine.EndReason;
 import dev.gearman.server.engine.EngineListener;
+import dev.gearman.server.engine.JobState;
 import dev.gearman.server.engine.Priority;
 
 /**
- * Passes the engine's job events to several listeners, in order.
+ * Passes the engine's events to several listeners, in order: every one of them, so that no listener misses what it
+ * relies on when another is present.
  */
 final class CompositeEngineListener implements EngineListener {
 
@@ -34,6 +37,27 @@ final class CompositeEngineListener implements EngineListener {
 	public void jobFinished(String function, JobOutcome outcome, long runNanos) {
 		for (EngineListener listener : this.listeners) {
 			listener.jobFinished(function, outcome, runNanos);
+		}
+	}
+
+	@Override
+	public void jobMoved(String function, JobState from, JobState to) {
+		for (EngineListener listener : this.listeners) {
+			listener.jobMoved(function, from, to);
+		}
+	}
+
+	@Override
+	public void jobEnded(String function, EndReason reason) {
+		for (EngineListener listener : this.listeners) {
+			listener.jobEnded(function, reason);
+		}
+	}
+
+	@Override
+	public void accessDenied(String identity, String action) {
+		for (EngineListener listener : this.listeners) {
+			listener.accessDenied(identity, action);
 		}
 	}
 

@@ -1,11 +1,18 @@
 package dev.gearman.spring.boot.autoconfigure.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.server.GearmanServerSettings;
+import dev.gearman.server.ServerTls;
+import dev.gearman.server.access.AccessPolicy;
+import dev.gearman.server.access.AccessPolicy.AdminAccess;
+import dev.gearman.server.access.AccessRules;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -83,6 +90,21 @@ public class GearmanServerProperties {
 	 * Number of network I/O threads. 0 = twice the number of CPUs.
 	 */
 	private int ioThreads;
+
+	/**
+	 * Port of a second listener without TLS beside the TLS port, e.g. for local tools. Unset = none; 0 = a free
+	 * port, published as 'local.gearman.plaintext-port'.
+	 */
+	private @Nullable Integer plaintextPort;
+
+	/**
+	 * Address of the plaintext listener. Loopback by default, so that only local peers reach it in clear text.
+	 */
+	private String plaintextAddress = "127.0.0.1";
+
+	private final Ssl ssl = new Ssl();
+
+	private final Access access = new Access();
 
 	private final Metrics metrics = new Metrics();
 
@@ -194,6 +216,30 @@ public class GearmanServerProperties {
 		this.ioThreads = ioThreads;
 	}
 
+	public @Nullable Integer getPlaintextPort() {
+		return this.plaintextPort;
+	}
+
+	public void setPlaintextPort(@Nullable Integer plaintextPort) {
+		this.plaintextPort = plaintextPort;
+	}
+
+	public String getPlaintextAddress() {
+		return this.plaintextAddress;
+	}
+
+	public void setPlaintextAddress(String plaintextAddress) {
+		this.plaintextAddress = plaintextAddress;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Access getAccess() {
+		return this.access;
+	}
+
 
 	/**
 	 * Converts these properties to the core library's settings, validating each value.
@@ -215,7 +261,195 @@ public class GearmanServerProperties {
 		settings.setExceptions(this.exceptions);
 		settings.setDefaultMaxQueue(this.defaultMaxQueue);
 		settings.setIoThreads(this.ioThreads);
+		if (this.plaintextPort != null) {
+			settings.setPlaintextPort(this.plaintextPort);
+			settings.setPlaintextAddress(this.plaintextAddress);
+		}
+		settings.setAccessPolicy(this.access.toPolicy());
 		return settings;
+	}
+
+	/**
+	 * TLS on the Gearman port.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) with the server's key and certificate, and, when client
+		 * certificates are asked for, the authorities they must chain to. Unset = no TLS.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether clients must present a certificate: 'none', 'want' (asked for; connections without one are
+		 * anonymous) or 'need'. A presented certificate must chain to the bundle's truststore, and its subject is
+		 * the connection's identity for the access rules.
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		/**
+		 * How long a TLS handshake may take before the connection is closed.
+		 */
+		private Duration handshakeTimeout = ServerTls.DEFAULT_HANDSHAKE_TIMEOUT;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		/**
+		 * Whether clients present certificates.
+		 */
+		public enum ClientAuth {
+
+			/** No client certificates: every connection is anonymous. */
+			NONE,
+
+			/** Asked for: a connection without one is anonymous, one with a bad one is refused. */
+			WANT,
+
+			/** Required: a connection without a valid certificate is refused. */
+			NEED
+
+		}
+
+	}
+
+	/**
+	 * Who may submit, work and administer on the Gearman port.
+	 */
+	public static class Access {
+
+		/**
+		 * Access rules. A request is allowed when a rule for its identity grants it, and refused otherwise. No
+		 * rules = everyone may do everything, as gearmand.
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+		/**
+		 * The policy these rules make: open without rules, an access list otherwise.
+		 * @return the policy
+		 */
+		public AccessPolicy toPolicy() {
+			if (this.rules.isEmpty()) {
+				return AccessPolicy.OPEN;
+			}
+			AccessRules.Builder builder = AccessRules.builder();
+			for (int i = 0; i < this.rules.size(); i++) {
+				Rule rule = this.rules.get(i);
+				String key = "gearman.server.access.rules[" + i + "]";
+				String identity = rule.getIdentity();
+				if (identity == null || identity.isBlank()) {
+					throw new InvalidConfigurationPropertyValueException(key + ".identity", identity,
+							"Every rule names the identities it is for: a certificate subject such as"
+									+ " 'CN=billing,O=Example', a pattern such as 'CN=billing,*', or 'anonymous'.");
+				}
+				if (rule.getSubmit().isEmpty() && rule.getWork().isEmpty() && rule.getAdmin() == null) {
+					// most likely a misspelt key, which binding ignores: say so rather than deny silently
+					throw new InvalidConfigurationPropertyValueException(key, identity,
+							"The rule grants nothing: set its submit, work or admin.");
+				}
+				builder.rule(identity.trim(), (grants) -> {
+					grants.submit(rule.getSubmit().toArray(new String[0]));
+					grants.work(rule.getWork().toArray(new String[0]));
+					if (rule.getAdmin() != null) {
+						grants.admin(rule.getAdmin());
+					}
+				});
+			}
+			return builder.build();
+		}
+
+	}
+
+	/**
+	 * One access rule: what the identities it matches may do. Patterns are globs: '*' matches any run of
+	 * characters.
+	 */
+	public static class Rule {
+
+		/**
+		 * Identities the rule is for: a client-certificate subject in RFC 2253 form (e.g. 'CN=billing,O=Example'),
+		 * a pattern ('CN=billing,*'), or 'anonymous' for connections without a certificate.
+		 */
+		private @Nullable String identity;
+
+		/**
+		 * Function-name patterns whose jobs these identities may submit and query the status of.
+		 */
+		private List<String> submit = new ArrayList<>();
+
+		/**
+		 * Function-name patterns these identities may register as workers for (CAN_DO), reading their payloads and
+		 * reporting their results.
+		 */
+		private List<String> work = new ArrayList<>();
+
+		/**
+		 * Admin commands these identities may use: 'read' (status, workers, show jobs, ...) or 'write' (also cancel
+		 * job, maxqueue, create and drop function). Unset = none.
+		 */
+		private @Nullable AdminAccess admin;
+
+		public @Nullable String getIdentity() {
+			return this.identity;
+		}
+
+		public void setIdentity(@Nullable String identity) {
+			this.identity = identity;
+		}
+
+		public List<String> getSubmit() {
+			return this.submit;
+		}
+
+		public void setSubmit(List<String> submit) {
+			this.submit = submit;
+		}
+
+		public List<String> getWork() {
+			return this.work;
+		}
+
+		public void setWork(List<String> work) {
+			this.work = work;
+		}
+
+		public @Nullable AdminAccess getAdmin() {
+			return this.admin;
+		}
+
+		public void setAdmin(@Nullable AdminAccess admin) {
+			this.admin = admin;
+		}
+
 	}
 
 	/**
