@@ -267,6 +267,22 @@ public abstract class ManagedConnection {
 		}
 	}
 
+	/**
+	 * Closes the connection for good without waiting, e.g. from its own event loop: what was written so far goes
+	 * out first.
+	 */
+	protected void closeWithoutWaiting() {
+		Channel ch;
+		synchronized (this) {
+			this.closed = true;
+			ch = this.channel;
+			this.channel = null;
+		}
+		if (ch != null) {
+			ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> ch.close());
+		}
+	}
+
 	protected boolean isClosed() {
 		return this.closed;
 	}
