@@ -34,7 +34,7 @@ public class ThumbnailController {
 	public List<Thumbnail> thumbnails(@RequestParam MultipartFile image) throws IOException {
 		byte[] bytes = image.getBytes();
 		List<ResizeRequest> jobs = this.widths.stream().map((width) -> new ResizeRequest(width, bytes)).toList();
-		return this.gearman.callAll("thumbnail", jobs, Thumbnail.class);
+		return this.gearman.callAll("thumbnail", jobs, Thumbnail.class).values();
 	}
 
 	/** The worker refused the upload, e.g. because it is not an image. */
