@@ -85,32 +85,61 @@ public interface JobRecorder {
 	}
 
 	/**
+	 * The outcome name of a job a handler ran: {@code success}, {@code fail} ({@code FailJobException}),
+	 * {@code conversion} (the workload or result did not convert) or {@code exception} (anything else it threw).
+	 * @param failure what the handler threw, {@code null} if it returned
+	 * @return the outcome
+	 */
+	static String executionOutcome(@Nullable Throwable failure) {
+		if (failure == null) {
+			return "success";
+		}
+		if (failure instanceof FailJobException) {
+			return "fail";
+		}
+		return (failure instanceof GearmanPayloadConversionException) ? "conversion" : "exception";
+	}
+
+	/**
 	 * What is recorded, and the meters it goes to.
 	 */
 	enum Kind {
 
 		/** A foreground call: timer {@code gearman.client.calls}, gauge {@code gearman.client.in.flight}. */
-		CALL("gearman.client.calls", "function", "Gearman calls made by this application"),
+		CALL("gearman.client.calls", "gearman.client.in.flight", "function", "Gearman calls made by this application"),
 
 		/** A background submission, until the server accepted (and stored) it: {@code gearman.client.submissions}. */
-		SUBMISSION("gearman.client.submissions", "function", "Gearman background jobs submitted by this application"),
+		SUBMISSION("gearman.client.submissions", null, "function",
+				"Gearman background jobs submitted by this application"),
 
 		/** A status query (GET_STATUS, GET_STATUS_UNIQUE): {@code gearman.client.status.queries}. */
-		STATUS("gearman.client.status.queries", "by", "Gearman job status queries made by this application"),
+		STATUS("gearman.client.status.queries", null, "by", "Gearman job status queries made by this application"),
 
 		/** A job run by a worker: timer {@code gearman.worker.executions}, gauge {@code gearman.worker.in.flight}. */
-		EXECUTION("gearman.worker.executions", "function", "Gearman jobs executed by this application");
+		EXECUTION("gearman.worker.executions", "gearman.worker.in.flight", "function",
+				"Gearman jobs executed by this application");
 
 		private final String meterName;
+
+		private final @Nullable String inFlightGaugeName;
 
 		private final String subjectTag;
 
 		private final String description;
 
-		Kind(String meterName, String subjectTag, String description) {
+		Kind(String meterName, @Nullable String inFlightGaugeName, String subjectTag, String description) {
 			this.meterName = meterName;
+			this.inFlightGaugeName = inFlightGaugeName;
 			this.subjectTag = subjectTag;
 			this.description = description;
+		}
+
+		/**
+		 * The gauge of calls or executions in flight; submissions and queries are over too quickly to need one.
+		 * @return e.g. {@code gearman.client.in.flight}, {@code null} for none
+		 */
+		public @Nullable String inFlightGaugeName() {
+			return this.inFlightGaugeName;
 		}
 
 		/**

@@ -52,7 +52,7 @@ final class WorkerInstrumentation {
 					return result;
 				}
 				catch (Exception | Error ex) {
-					recording.stop(JobRecorder.outcome(ex));
+					recording.stop(JobRecorder.executionOutcome(ex));
 					throw ex;
 				}
 			}
@@ -67,7 +67,7 @@ final class WorkerInstrumentation {
 				return result;
 			}
 			catch (Exception | Error ex) {
-				context.setOutcome(JobRecorder.outcome(ex));
+				context.setOutcome(JobRecorder.executionOutcome(ex));
 				observation.error(ex);
 				throw ex;
 			}

@@ -49,19 +49,14 @@ public class MicrometerJobRecorder implements JobRecorder {
 		};
 	}
 
-	/** The in-flight gauge of calls and executions; submissions and queries are over too quickly to need one. */
 	private @Nullable AtomicInteger inFlight(Kind kind, String function) {
-		String side = switch (kind) {
-			case CALL -> "client";
-			case EXECUTION -> "worker";
-			default -> null;
-		};
-		if (side == null) {
+		String gauge = kind.inFlightGaugeName();
+		if (gauge == null) {
 			return null;
 		}
-		return this.inFlight.computeIfAbsent(side + '\0' + function, (key) -> {
+		return this.inFlight.computeIfAbsent(gauge + '\0' + function, (key) -> {
 			AtomicInteger value = new AtomicInteger();
-			Gauge.builder("gearman." + side + ".in.flight", value, AtomicInteger::get)
+			Gauge.builder(gauge, value, AtomicInteger::get)
 				.tag("function", function)
 				.description("Gearman jobs in flight")
 				.register(this.registry);
