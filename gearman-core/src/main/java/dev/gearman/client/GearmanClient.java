@@ -34,9 +34,13 @@ import org.jspecify.annotations.Nullable;
  * calls on it have ended), and a job server drops a queued job whose last client has gone. A job that is already
  * running runs to its end; its result is discarded. So a caller that retries after a timeout may still see the job
  * run twice (at least once, not exactly once): give such jobs a unique id, and a retry joins the job still known to
- * the server instead of starting another.
+ * the server instead of starting another. At most {@value #MAX_RETIRING_CONNECTIONS} connections per server are
+ * retiring at once; a job abandoned beyond that is given up once one of them has closed.
  */
 public final class GearmanClient implements AutoCloseable {
+
+	/** Most connections per server that are retired (because a job on them was abandoned) but still open. */
+	public static final int MAX_RETIRING_CONNECTIONS = 4;
 
 	private final GearmanClientSettings settings;
 

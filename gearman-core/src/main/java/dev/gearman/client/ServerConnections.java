@@ -22,15 +22,13 @@ import org.slf4j.LoggerFactory;
  * as the calls still waiting on it have ended, which their own timeouts bound; meanwhile a new current connection
  * serves new requests.
  * <p>
- * At most {@value #MAX_RETIRING} connections per server are retiring at once, so that a stream of timeouts cannot pile
- * up connections: beyond that the current connection is retired as soon as one of them has closed.
+ * At most {@value GearmanClient#MAX_RETIRING_CONNECTIONS} connections per server are retiring at once, so that a
+ * stream of timeouts cannot pile up connections: beyond that the current connection is retired as soon as one of
+ * them has closed.
  */
 final class ServerConnections {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnections.class);
-
-	/** Most retired connections per server still open at once. */
-	static final int MAX_RETIRING = 4;
 
 	private final int index;
 
@@ -44,7 +42,7 @@ final class ServerConnections {
 	/** Guarded by this. */
 	private final Set<ClientConnection> retiring = new HashSet<>();
 
-	/** A job on the current connection was abandoned while {@link #MAX_RETIRING} others were retiring. */
+	/** A job on the current connection was abandoned while the most connections allowed were retiring. */
 	private boolean retirePending;
 
 	private boolean closed;
@@ -85,7 +83,7 @@ final class ServerConnections {
 			// retiring already: it closes once idle
 			return;
 		}
-		if (this.retiring.size() >= MAX_RETIRING) {
+		if (this.retiring.size() >= GearmanClient.MAX_RETIRING_CONNECTIONS) {
 			this.retirePending = true;
 			return;
 		}

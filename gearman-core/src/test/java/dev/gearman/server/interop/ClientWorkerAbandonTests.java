@@ -143,6 +143,67 @@ class ClientWorkerAbandonTests extends ClientWorkerTestSupport {
 
 	@ParameterizedTest
 	@EnumSource(ServerKind.class)
+	void aStormOfTimeoutsDoesNotPileUpConnections(ServerKind kind) throws Exception {
+		TestJobServer server = server(kind);
+		String slow = Peers.uniqueFunction("storm-slow");
+		String missing = Peers.uniqueFunction("storm-missing");
+		String clientId = Peers.uniqueFunction("storm-client");
+		CountDownLatch release = new CountDownLatch(1);
+		GearmanWorker slowWorker = worker(20, server);
+		slowWorker.register(slow, (job) -> {
+			release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+			return job.payload();
+		});
+		slowWorker.start();
+		awaitWorkers(server, slow, 1);
+		GearmanClient client = client(server, clientId);
+		List<CompletableFuture<byte[]>> held = new java.util.ArrayList<>();
+		try (Peers admin = new Peers(server.port(), this.dir)) {
+			for (int i = 0; i < 20; i++) {
+				// each connection keeps a call in flight, so none of them may close while retiring
+				held.add(client.submit(JobRequest.of(slow, "held-" + i)));
+				assertThat(failure(client.submit(JobRequest.of(missing, "abandoned-" + i).withTimeout(
+						Duration.ofMillis(50))))).isInstanceOf(GearmanTimeoutException.class);
+				long connections = admin.admin("workers", true).lines()
+					.filter((line) -> line.contains(" " + clientId + " "))
+					.count();
+				assertThat(connections).as("connections of the client after %d timeouts", i + 1)
+					.isLessThanOrEqualTo(GearmanClient.MAX_RETIRING_CONNECTIONS + 1);
+			}
+		}
+		finally {
+			release.countDown();
+		}
+		for (CompletableFuture<byte[]> call : held) {
+			assertThat(get(call)).startsWith("held-".getBytes());
+		}
+		// every retired connection closes once its calls have ended (the last current one too, since jobs on it
+		// were abandoned while others retired); a new one opens on the next call
+		awaitConnectionsGone(server, clientId);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		recordingWorker(server, missing, ran);
+		assertThat(get(client.submit(missing, "after"))).isEqualTo("after");
+		assertThat(ran).containsExactly("after");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ServerKind.class)
+	void aHugeFailureReasonIsCutToABoundedLength(ServerKind kind) {
+		TestJobServer server = server(kind);
+		String function = Peers.uniqueFunction("long-reason");
+		GearmanWorker worker = worker(1, server);
+		worker.register(function, (job) -> {
+			throw new dev.gearman.worker.FailJobException("x".repeat(1_000_000));
+		});
+		worker.start();
+		GearmanClient client = client(server);
+		Throwable failed = failure(client.submit(JobRequest.of(function, "x")));
+		assertThat(failed).isInstanceOfSatisfying(dev.gearman.client.GearmanJobFailedException.class,
+				(ex) -> assertThat(ex.reason()).hasSize(4096));
+	}
+
+	@ParameterizedTest
+	@EnumSource(ServerKind.class)
 	void failIfNoWorkerFailsAtOnceOnOurServerAndFallsBackToTheTimeoutOnGearmand(ServerKind kind) {
 		TestJobServer server = server(kind);
 		String function = Peers.uniqueFunction("nobody");
