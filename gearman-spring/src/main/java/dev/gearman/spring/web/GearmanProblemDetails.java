@@ -30,7 +30,8 @@ import org.springframework.http.ProblemDetail;
  * <tr><td>{@link GearmanNoWorkerException}, {@link GearmanConnectionException} (no job server),
  * {@link GearmanServerErrorException} (e.g. a full queue)</td><td>503 Service Unavailable</td>
  * <td>what is missing</td></tr>
- * <tr><td>{@link GearmanBatchException}</td><td>as its first failure</td><td>how many calls failed</td></tr>
+ * <tr><td>{@link GearmanBatchException}</td><td>as its first failure</td><td>how many calls failed, and the first
+ * failure's detail</td></tr>
  * </table>
  * Each problem has the properties {@code function} (when known) and {@code gearmanError} (the job server's error
  * code, for refusals).
@@ -118,7 +119,8 @@ public final class GearmanProblemDetails {
 	private static String detail(GearmanException failure) {
 		String function = (failure instanceof GearmanJobException job) ? "'" + job.function() + "'" : "";
 		if (failure instanceof GearmanBatchException batch) {
-			return batch.result().failures().size() + " of " + batch.result().items().size() + " calls failed";
+			String first = (batch.getCause() instanceof GearmanException cause) ? ": " + detail(cause) : "";
+			return batch.result().failures().size() + " of " + batch.result().items().size() + " calls failed" + first;
 		}
 		if (failure instanceof GearmanJobFailedException failed) {
 			return (failed.reason() != null) ? failed.reason() : "Function " + function + " failed";
