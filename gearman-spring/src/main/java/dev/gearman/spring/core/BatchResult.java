@@ -2,6 +2,7 @@ package dev.gearman.spring.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +18,43 @@ public final class BatchResult<T> {
 
 	BatchResult(List<Item<T>> items) {
 		this.items = List.copyOf(items);
+	}
+
+	/**
+	 * Waits for the calls of a batch.
+	 * @param calls the calls, in payload order
+	 * @param mode whether to stop at the first failure
+	 * @return every outcome
+	 * @throws GearmanBatchException in {@link Mode#FAIL_FAST}, at the first failure
+	 */
+	static <T> BatchResult<T> await(List<CompletableFuture<T>> calls, Mode mode) {
+		if (mode == Mode.FAIL_FAST) {
+			CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+			calls.forEach((call) -> call.whenComplete((value, failure) -> {
+				if (failure != null) {
+					firstFailure.complete(null);
+				}
+			}));
+			CompletableFuture.anyOf(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)), firstFailure)
+				.handle((done, failure) -> null)
+				.join();
+			// gives the calls still running up: their queued jobs are dropped by the job server
+			calls.forEach((call) -> call.cancel(true));
+		}
+		List<Item<T>> items = new ArrayList<>(calls.size());
+		for (int i = 0; i < calls.size(); i++) {
+			try {
+				items.add(new Item<>(i, Futures.await(calls.get(i)), null));
+			}
+			catch (RuntimeException ex) {
+				items.add(new Item<>(i, null, ex));
+			}
+		}
+		BatchResult<T> result = new BatchResult<>(items);
+		if (mode == Mode.FAIL_FAST && !result.allSucceeded()) {
+			throw new GearmanBatchException(result);
+		}
+		return result;
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package dev.gearman.spring.core;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
@@ -38,6 +41,34 @@ final class Futures {
 			}
 		});
 		return derived;
+	}
+
+
+	/**
+	 * Waits for a future and throws its failure unwrapped. An interrupted caller gives the job up (the future is
+	 * cancelled), so that it does not run later for nobody.
+	 * @param future the future
+	 * @return its value
+	 */
+	static <T> T await(CompletableFuture<T> future) {
+		try {
+			return future.get();
+		}
+		catch (InterruptedException ex) {
+			future.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new CancellationException("interrupted while waiting for a Gearman job");
+		}
+		catch (ExecutionException | CompletionException ex) {
+			Throwable cause = ex.getCause();
+			while (cause instanceof CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(cause);
+		}
 	}
 
 }

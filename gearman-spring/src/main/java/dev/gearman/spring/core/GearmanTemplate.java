@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import dev.gearman.client.GearmanClient;
 import dev.gearman.client.JobHandle;
@@ -241,36 +240,7 @@ public class GearmanTemplate {
 		for (Object payload : payloads) {
 			calls.add(callAsync(createRequest(function, payload), resultType));
 		}
-		if (mode == BatchResult.Mode.FAIL_FAST) {
-			CompletableFuture<Void> firstFailure = new CompletableFuture<>();
-			calls.forEach((call) -> call.whenComplete((value, failure) -> {
-				if (failure != null) {
-					firstFailure.complete(null);
-				}
-			}));
-			CompletableFuture.anyOf(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)), firstFailure)
-				.handle((done, failure) -> null)
-				.join();
-			calls.forEach((call) -> call.cancel(true));
-		}
-		List<BatchResult.Item<T>> items = new ArrayList<>(calls.size());
-		for (int i = 0; i < calls.size(); i++) {
-			items.add(outcome(i, calls.get(i)));
-		}
-		BatchResult<T> result = new BatchResult<>(items);
-		if (mode == BatchResult.Mode.FAIL_FAST && !result.allSucceeded()) {
-			throw new GearmanBatchException(result);
-		}
-		return result;
-	}
-
-	private <T> BatchResult.Item<T> outcome(int index, CompletableFuture<T> call) {
-		try {
-			return new BatchResult.Item<>(index, await(call), null);
-		}
-		catch (RuntimeException ex) {
-			return new BatchResult.Item<>(index, null, ex);
-		}
+		return BatchResult.await(calls, mode);
 	}
 
 	/**
@@ -387,26 +357,8 @@ public class GearmanTemplate {
 		}
 	}
 
-	/** Waits; an interrupted caller gives the job up, so that it does not run later for nobody. */
 	private static <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.get();
-		}
-		catch (InterruptedException ex) {
-			future.cancel(true);
-			Thread.currentThread().interrupt();
-			throw new CancellationException("interrupted while waiting for a Gearman job");
-		}
-		catch (ExecutionException | CompletionException ex) {
-			Throwable cause = ex.getCause();
-			while (cause instanceof CompletionException && cause.getCause() != null) {
-				cause = cause.getCause();
-			}
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException(cause);
-		}
+		return Futures.await(future);
 	}
 
 }

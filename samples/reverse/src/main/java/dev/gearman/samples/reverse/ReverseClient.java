@@ -13,10 +13,19 @@ public class ReverseClient {
 
 	private final Reverser reverser;
 
+	/**
+	 * Creates the client.
+	 * @param reverser the typed client
+	 */
 	public ReverseClient(Reverser reverser) {
 		this.reverser = reverser;
 	}
 
+	/**
+	 * Reverses a text on a worker.
+	 * @param text the text
+	 * @return the text reversed, or why the worker would not
+	 */
 	public String reverse(String text) {
 		try {
 			return this.reverser.reverse(text);
