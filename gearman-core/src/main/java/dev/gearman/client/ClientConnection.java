@@ -255,6 +255,10 @@ final class ClientConnection extends ManagedConnection {
 		if (!submission.isDone()) {
 			this.running.computeIfAbsent(handle, (key) -> new ArrayList<>(1)).add(submission);
 		}
+		else {
+			// given up before (or while) its JOB_CREATED came: the job exists and nobody here waits for it
+			this.owner.abandoned(this);
+		}
 	}
 
 	private void work(Packet packet) {

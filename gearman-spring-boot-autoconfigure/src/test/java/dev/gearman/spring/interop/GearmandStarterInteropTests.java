@@ -1,28 +1,15 @@
 package dev.gearman.spring.interop;
 
 import dev.gearman.server.interop.ServerKind;
-import dev.gearman.server.interop.TestJobServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web application with Debian's gearmand in between.
  */
 class GearmandStarterInteropTests extends AbstractStarterInteropTests {
 
-	private static TestJobServer gearmand;
-
-	@BeforeAll
-	static void startGearmand() {
-		gearmand = ServerKind.GEARMAND.start();
-	}
-
-	@AfterAll
-	static void stopGearmand() {
-		if (gearmand != null) {
-			gearmand.close();
-		}
-	}
+	@RegisterExtension
+	static final ClassJobServer gearmand = new ClassJobServer(ServerKind.GEARMAND);
 
 	@Override
 	String[] serverProperties() {
