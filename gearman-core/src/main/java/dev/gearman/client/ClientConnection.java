@@ -1,17 +1,16 @@
 package dev.gearman.client;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 
 import dev.gearman.connection.ConnectionSettings;
 import dev.gearman.connection.GearmanConnectionException;
 import dev.gearman.connection.ManagedConnection;
-import dev.gearman.connection.ServerAddress;
 import dev.gearman.connection.Transport;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
@@ -24,28 +23,51 @@ import org.slf4j.LoggerFactory;
  * A client's connection to one job server. Many requests are in flight at once: replies that answer a request
  * (JOB_CREATED, ERROR, STATUS_RES, ECHO_RES, OPTION_RES) come back in request order and are matched to the
  * oldest open request; WORK_* packets are routed by job handle. All state is confined to the channel's event loop.
+ * <p>
+ * A connection on which a foreground job was abandoned is retired by its {@link ServerConnections}: it takes no new
+ * request and closes once nothing waits on it any more, which tells the server to drop the job.
  */
 final class ClientConnection extends ManagedConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientConnection.class);
 
+	/** The OPTION_REQ name of our job server's fail-fast option for functions without a worker. */
+	static final String FAIL_IF_NO_WORKER = "fail-if-no-worker";
+
+	/** The longest failure reason kept from a WORK_WARNING, in bytes. */
+	static final int MAX_REASON_BYTES = 4096;
+
+	private final ServerConnections owner;
+
 	private final @Nullable String clientId;
 
-	/** Called with a submission this connection lost before the server acknowledged it. */
-	private final BiConsumer<Submission, ClientConnection> resubmit;
+	private final boolean failIfNoWorker;
+
+	private final Dispatch dispatch;
 
 	private final ArrayDeque<Object> awaitingReply = new ArrayDeque<>();
 
 	private final Map<String, List<Submission>> running = new HashMap<>();
 
+	private volatile @Nullable Channel channel;
+
 	/** A flush is queued on the event loop behind the writes waiting for it. */
 	private boolean flushPending;
 
-	ClientConnection(ServerAddress address, Transport transport, ConnectionSettings settings,
-			@Nullable String clientId, BiConsumer<Submission, ClientConnection> resubmit) {
-		super(address, transport, settings);
+	/** Takes no new request; closes once idle. */
+	private boolean retiring;
+
+	ClientConnection(ServerConnections owner, Transport transport, ConnectionSettings settings,
+			@Nullable String clientId, boolean failIfNoWorker, Dispatch dispatch) {
+		super(owner.address(), transport, settings);
+		this.owner = owner;
 		this.clientId = clientId;
-		this.resubmit = resubmit;
+		this.failIfNoWorker = failIfNoWorker;
+		this.dispatch = dispatch;
+	}
+
+	ServerConnections owner() {
+		return this.owner;
 	}
 
 	@Override
@@ -55,19 +77,35 @@ final class ClientConnection extends ManagedConnection {
 
 	@Override
 	protected void onConnected(Channel channel) {
+		this.channel = channel;
 		if (this.clientId != null) {
 			channel.write(Packet.request(PacketType.SET_CLIENT_ID, Packet.utf8(this.clientId)));
 		}
 		// ask for WORK_EXCEPTION so workers' exception payloads reach the caller
 		this.awaitingReply.add(new CompletableFuture<Packet>());
-		channel.writeAndFlush(Packet.request(PacketType.OPTION_REQ, "exceptions"));
+		channel.write(Packet.request(PacketType.OPTION_REQ, "exceptions"));
+		if (this.failIfNoWorker) {
+			// before any submission: the server applies options in order
+			CompletableFuture<Packet> answer = new CompletableFuture<>();
+			answer.whenComplete((packet, refused) -> {
+				if (refused != null) {
+					this.owner.failIfNoWorkerRefused(refused);
+				}
+			});
+			this.awaitingReply.add(answer);
+			channel.write(Packet.request(PacketType.OPTION_REQ, FAIL_IF_NO_WORKER));
+		}
+		channel.flush();
 	}
 
-	/** Sends a submission; if the channel is gone by then, the submission moves on to another server. */
+	/**
+	 * Sends a submission; if the channel is gone by then, the submission moves on to another server, and if this
+	 * connection is retiring, to the server's current connection.
+	 */
 	void submit(Channel channel, Submission submission) {
 		channel.eventLoop().execute(() -> {
-			if (!channel.isActive()) {
-				this.resubmit.accept(submission, this);
+			if (!channel.isActive() || this.retiring) {
+				this.dispatch.resubmit(submission, this, this.retiring);
 				return;
 			}
 			if (submission.isDone()) {
@@ -77,6 +115,10 @@ final class ClientConnection extends ManagedConnection {
 			this.awaitingReply.add(submission);
 			channel.write(submission.packet, channel.voidPromise());
 			flushSoon(channel);
+			if (submission.isDone() && !submission.background) {
+				// abandoned while it was being sent, before the abandoning thread could see this connection
+				this.owner.abandoned(this);
+			}
 		});
 	}
 
@@ -109,15 +151,52 @@ final class ClientConnection extends ManagedConnection {
 		return reply;
 	}
 
-	/** Forgets a foreground submission that timed out, so its late result does not linger. */
-	void forget(Channel channel, Submission submission) {
-		channel.eventLoop().execute(() -> {
+	/**
+	 * Gives up a foreground submission whose caller stopped waiting (timeout, cancel): forgets it, and if the job may
+	 * still be on the server with nobody else of ours waiting, has this connection retired so the server drops it.
+	 */
+	void abandon(Submission submission) {
+		Channel ch = this.channel;
+		if (ch == null) {
+			// not connected: the server forgot this connection's interest when it was lost
+			return;
+		}
+		ch.eventLoop().execute(() -> {
+			if (ch != this.channel) {
+				return;
+			}
 			String handle = submission.handle;
 			List<Submission> tasks = (handle != null) ? this.running.get(handle) : null;
-			if (tasks != null && tasks.remove(submission) && tasks.isEmpty()) {
+			boolean waiting = (tasks != null) ? tasks.remove(submission) : this.awaitingReply.contains(submission);
+			if (tasks != null && tasks.isEmpty()) {
 				this.running.remove(handle);
 			}
+			if (waiting) {
+				this.owner.abandoned(this);
+			}
+			closeIfIdle();
 		});
+	}
+
+	/** Stops taking requests and closes once nothing waits on this connection any more. */
+	void retire() {
+		Channel ch = this.channel;
+		if (ch == null) {
+			closeWithoutWaiting();
+			this.owner.retired(this);
+			return;
+		}
+		ch.eventLoop().execute(() -> {
+			this.retiring = true;
+			closeIfIdle();
+		});
+	}
+
+	private void closeIfIdle() {
+		if (this.retiring && this.awaitingReply.isEmpty() && this.running.isEmpty() && !isClosed()) {
+			closeWithoutWaiting();
+			this.owner.retired(this);
+		}
 	}
 
 	@Override
@@ -127,6 +206,7 @@ final class ClientConnection extends ManagedConnection {
 			case WORK_DATA, WORK_WARNING, WORK_STATUS, WORK_COMPLETE, WORK_FAIL, WORK_EXCEPTION -> work(packet);
 			default -> logger.debug("Ignoring unexpected {} from {}", packet.type(), this.address);
 		}
+		closeIfIdle();
 	}
 
 	@SuppressWarnings("unchecked")
@@ -150,8 +230,12 @@ final class ClientConnection extends ManagedConnection {
 
 	private void replyToSubmission(Submission submission, Packet packet) {
 		if (packet.type() == PacketType.ERROR) {
-			submission.fail(new GearmanServerErrorException(submission.request.function(), packet.arg(0),
-					packet.arg(1)));
+			String function = submission.request.function();
+			if (GearmanNoWorkerException.CODE.equals(packet.arg(0))) {
+				this.dispatch.noWorker(submission, this, new GearmanNoWorkerException(function, packet.arg(1)));
+				return;
+			}
+			submission.fail(new GearmanServerErrorException(function, packet.arg(0), packet.arg(1)));
 			return;
 		}
 		if (packet.type() != PacketType.JOB_CREATED) {
@@ -170,6 +254,10 @@ final class ClientConnection extends ManagedConnection {
 		}
 		if (!submission.isDone()) {
 			this.running.computeIfAbsent(handle, (key) -> new ArrayList<>(1)).add(submission);
+		}
+		else {
+			// given up before (or while) its JOB_CREATED came: the job exists and nobody here waits for it
+			this.owner.abandoned(this);
 		}
 	}
 
@@ -195,19 +283,23 @@ final class ClientConnection extends ManagedConnection {
 		String function = task.request.function();
 		switch (packet.type()) {
 			case WORK_COMPLETE -> task.complete(packet.data());
-			case WORK_FAIL -> task.fail(new GearmanJobFailedException(function, handle));
+			case WORK_FAIL -> task.fail(new GearmanJobFailedException(function, handle, reason(task.lastWarning)));
 			case WORK_EXCEPTION -> task.fail(new GearmanWorkerException(function, handle, packet.data()));
 			case WORK_DATA -> {
+				task.lastWarning = null;
 				if (listener != null) {
 					listener.onData(packet.data());
 				}
 			}
 			case WORK_WARNING -> {
+				// the reason, if WORK_FAIL comes next (see FailJobException)
+				task.lastWarning = packet.data();
 				if (listener != null) {
 					listener.onWarning(packet.data());
 				}
 			}
 			case WORK_STATUS -> {
+				task.lastWarning = null;
 				if (listener != null) {
 					listener.onStatus(parseLong(packet.arg(1)), parseLong(packet.arg(2)));
 				}
@@ -215,6 +307,13 @@ final class ClientConnection extends ManagedConnection {
 			default -> {
 			}
 		}
+	}
+
+	private static @Nullable String reason(byte @Nullable [] warning) {
+		if (warning == null || warning.length == 0) {
+			return null;
+		}
+		return new String(warning, 0, Math.min(warning.length, MAX_REASON_BYTES), StandardCharsets.UTF_8);
 	}
 
 	static long parseLong(String text) {
@@ -229,12 +328,15 @@ final class ClientConnection extends ManagedConnection {
 	@Override
 	@SuppressWarnings("unchecked")
 	protected void onDisconnected(Channel channel) {
+		if (this.channel == channel) {
+			this.channel = null;
+		}
 		List<Object> pending = new ArrayList<>(this.awaitingReply);
 		this.awaitingReply.clear();
 		for (Object request : pending) {
 			if (request instanceof Submission submission) {
 				// never acknowledged: the server may not have it, so another server gets it
-				this.resubmit.accept(submission, this);
+				this.dispatch.resubmit(submission, this, false);
 			}
 			else {
 				((CompletableFuture<Packet>) request).completeExceptionally(
@@ -248,6 +350,33 @@ final class ClientConnection extends ManagedConnection {
 			}
 		}
 		this.running.clear();
+		if (this.retiring) {
+			this.owner.retired(this);
+		}
+	}
+
+	/**
+	 * Where a connection sends the submissions it cannot complete itself.
+	 */
+	interface Dispatch {
+
+		/**
+		 * A submission this connection could not send, or lost before the server acknowledged it.
+		 * @param submission the submission
+		 * @param connection this connection
+		 * @param sameServer whether to send it to the same server's current connection (this one is retiring)
+		 * rather than to the next server
+		 */
+		void resubmit(Submission submission, ClientConnection connection, boolean sameServer);
+
+		/**
+		 * The server has no worker for the submission's function.
+		 * @param submission the submission
+		 * @param connection this connection
+		 * @param failure what to fail the call with if no other server is left to try
+		 */
+		void noWorker(Submission submission, ClientConnection connection, GearmanNoWorkerException failure);
+
 	}
 
 }

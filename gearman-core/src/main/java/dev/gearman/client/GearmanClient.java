@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +28,25 @@ import org.jspecify.annotations.Nullable;
  * server acknowledged it moves on to the next server. A foreground job already running on a lost server fails at
  * once with a {@link GearmanConnectionException}. Thread-safe; futures complete on network threads, so callbacks
  * on them must not block.
+ * <p>
+ * A foreground job nobody waits for any more does not run later for nobody: when its call times out or its future
+ * is cancelled, the connection it was submitted on is retired (it takes no new request and closes once the other
+ * calls on it have ended), and a job server drops a queued job whose last client has gone. A job that is already
+ * running runs to its end; its result is discarded. So a caller that retries after a timeout may still see the job
+ * run twice (at least once, not exactly once): give such jobs a unique id, and a retry joins the job still known to
+ * the server instead of starting another. At most {@value #MAX_RETIRING_CONNECTIONS} connections per server are
+ * retiring at once; a job abandoned beyond that is given up once one of them has closed.
  */
 public final class GearmanClient implements AutoCloseable {
+
+	/** Most connections per server that are retired (because a job on them was abandoned) but still open. */
+	public static final int MAX_RETIRING_CONNECTIONS = 4;
 
 	private final GearmanClientSettings settings;
 
 	private final Transport transport;
 
-	private final List<ClientConnection> connections;
+	private final List<ServerConnections> servers;
 
 	private final AtomicInteger rotation = new AtomicInteger();
 
@@ -45,26 +57,37 @@ public final class GearmanClient implements AutoCloseable {
 	public GearmanClient(GearmanClientSettings settings) {
 		this.settings = settings;
 		this.transport = new Transport("gearman-client", settings.ioThreads());
-		List<ClientConnection> list = new ArrayList<>();
+		ClientConnection.Dispatch dispatch = new Dispatch();
+		List<ServerConnections> list = new ArrayList<>();
 		for (ServerAddress address : settings.servers()) {
-			list.add(new ClientConnection(address, this.transport, settings.connection(), settings.clientId(),
-					this::resubmit));
+			list.add(new ServerConnections(list.size(), address, (owner) -> new ClientConnection(owner,
+					this.transport, settings.connection(), settings.clientId(), settings.failIfNoWorker(), dispatch)));
 		}
-		this.connections = List.copyOf(list);
+		this.servers = List.copyOf(list);
 	}
 
 	/**
-	 * Submits a foreground job and waits (asynchronously) for its result.
+	 * Submits a foreground job and waits (asynchronously) for its result. Cancelling the returned future gives the
+	 * job up as a timeout does (see above).
 	 * @param request the job
 	 * @return the result bytes; fails with {@link GearmanJobFailedException}, {@link GearmanWorkerException},
-	 * {@link GearmanServerErrorException}, {@link GearmanTimeoutException} or {@link GearmanConnectionException}
+	 * {@link GearmanServerErrorException} (and its {@link GearmanNoWorkerException}), {@link GearmanTimeoutException}
+	 * or {@link GearmanConnectionException} (and its {@link GearmanNoServerException})
 	 */
 	public CompletableFuture<byte[]> submit(JobRequest request) {
 		if (request.runAt() != null) {
 			throw new IllegalArgumentException("runAt: only background jobs can be scheduled");
 		}
 		String unique = (request.unique() != null) ? request.unique() : "";
-		return start(new Submission(request, false, unique)).thenApply(byte[].class::cast);
+		Submission submission = new Submission(request, false, unique);
+		CompletableFuture<byte[]> result = start(submission).thenApply(byte[].class::cast);
+		result.whenComplete((value, failure) -> {
+			if (result.isCancelled()) {
+				abandon(submission, new CancellationException("call of function '" + request.function()
+						+ "' cancelled"));
+			}
+		});
+		return result;
 	}
 
 	/**
@@ -148,7 +171,7 @@ public final class GearmanClient implements AutoCloseable {
 	 * @return its status, with the number of waiting foreground clients
 	 */
 	public CompletableFuture<JobStatus> getStatusByUnique(String unique) {
-		ClientConnection connection = this.connections.get(serverIndex(unique));
+		ClientConnection connection = this.servers.get(serverIndex(unique)).current();
 		return connection.connect()
 			.thenCompose((channel) -> connection.query(channel,
 					Packet.request(PacketType.GET_STATUS_UNIQUE, Packet.utf8(unique))))
@@ -178,19 +201,19 @@ public final class GearmanClient implements AutoCloseable {
 	public Map<ServerAddress, Boolean> ping(Duration timeout) {
 		Map<ServerAddress, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
 		byte[] token = "ping".getBytes(StandardCharsets.US_ASCII);
-		for (ClientConnection connection : this.connections) {
-			pending.put(connection.address(), echo(connection.address(), token));
+		for (ServerConnections server : this.servers) {
+			pending.put(server.address(), echo(server.address(), token));
 		}
 		Map<ServerAddress, Boolean> result = new java.util.LinkedHashMap<>();
-		for (ClientConnection connection : this.connections) {
+		for (ServerConnections server : this.servers) {
 			boolean up;
 			try {
-				up = pending.get(connection.address()).get(timeout.toMillis(), TimeUnit.MILLISECONDS).length == 4;
+				up = pending.get(server.address()).get(timeout.toMillis(), TimeUnit.MILLISECONDS).length == 4;
 			}
 			catch (Exception ex) {
 				up = false;
 			}
-			result.put(connection.address(), up);
+			result.put(server.address(), up);
 		}
 		return result;
 	}
@@ -204,9 +227,9 @@ public final class GearmanClient implements AutoCloseable {
 	}
 
 	private ClientConnection connectionFor(ServerAddress server) {
-		for (ClientConnection connection : this.connections) {
-			if (connection.address().equals(server)) {
-				return connection;
+		for (ServerConnections connections : this.servers) {
+			if (connections.address().equals(server)) {
+				return connections.current();
 			}
 		}
 		throw new IllegalArgumentException("server: " + server + " (expected: one of " + servers() + ")");
@@ -221,23 +244,28 @@ public final class GearmanClient implements AutoCloseable {
 		}
 		String unique = submission.request.unique();
 		int first = (unique != null && !unique.isEmpty()) ? serverIndex(unique)
-				: Math.floorMod(this.rotation.getAndIncrement(), this.connections.size());
+				: Math.floorMod(this.rotation.getAndIncrement(), this.servers.size());
 		dispatch(submission, first, null);
 		return submission.result;
 	}
 
 	private void timedOut(Submission submission, Duration timeout) {
-		if (submission.result.completeExceptionally(
-				new GearmanTimeoutException(submission.request.function(), submission.handle, timeout))) {
+		abandon(submission, new GearmanTimeoutException(submission.request.function(), submission.handle, timeout));
+	}
+
+	/** Ends a call nobody waits for any more; a foreground job it may have left on a server is dropped there. */
+	private void abandon(Submission submission, Throwable cause) {
+		submission.cancelTimeout();
+		if (submission.result.completeExceptionally(cause) || submission.result.isCancelled()) {
 			ClientConnection connection = submission.connection;
-			if (connection != null) {
-				connection.connect().thenAccept((channel) -> connection.forget(channel, submission));
+			if (connection != null && !submission.background) {
+				connection.abandon(submission);
 			}
 		}
 	}
 
 	private int serverIndex(String unique) {
-		return Math.floorMod(unique.hashCode(), this.connections.size());
+		return Math.floorMod(unique.hashCode(), this.servers.size());
 	}
 
 	/** Tries servers from {@code index} on until one takes the submission. */
@@ -245,13 +273,14 @@ public final class GearmanClient implements AutoCloseable {
 		if (submission.isDone()) {
 			return;
 		}
-		if (submission.attempts >= 2 * this.connections.size()) {
-			submission.fail(new GearmanConnectionException("no job server available for function '"
-					+ submission.request.function() + "' (tried " + servers() + ")", lastFailure));
+		if (submission.attempts >= 2 * this.servers.size()) {
+			submission.fail(new GearmanNoServerException("no job server available for function '"
+					+ submission.request.function() + "' (tried " + servers() + ")", submission.request.function(),
+					lastFailure));
 			return;
 		}
 		submission.attempts++;
-		ClientConnection connection = this.connections.get(index % this.connections.size());
+		ClientConnection connection = this.servers.get(index % this.servers.size()).current();
 		connection.connect().whenComplete((Channel channel, @Nullable Throwable failure) -> {
 			if (failure != null) {
 				dispatch(submission, index + 1, failure);
@@ -262,20 +291,39 @@ public final class GearmanClient implements AutoCloseable {
 		});
 	}
 
-	private void resubmit(Submission submission, ClientConnection lost) {
-		dispatch(submission, this.connections.indexOf(lost) + 1,
-				new GearmanConnectionException("lost connection to " + lost.address()));
-	}
-
 	/**
 	 * Closes every connection. Jobs still waiting fail with a connection exception.
 	 */
 	@Override
 	public void close() {
-		for (ClientConnection connection : this.connections) {
-			connection.close(Duration.ofSeconds(2));
+		for (ServerConnections server : this.servers) {
+			server.close(Duration.ofSeconds(2));
 		}
 		this.transport.close();
+	}
+
+	/** Moves submissions between servers and connections. */
+	private final class Dispatch implements ClientConnection.Dispatch {
+
+		@Override
+		public void resubmit(Submission submission, ClientConnection connection, boolean sameServer) {
+			int index = connection.owner().index();
+			dispatch(submission, sameServer ? index : index + 1,
+					new GearmanConnectionException("lost connection to " + connection.address()));
+		}
+
+		@Override
+		public void noWorker(Submission submission, ClientConnection connection, GearmanNoWorkerException failure) {
+			// another server may have a worker for it (one that is just reconnecting to this one, say)
+			submission.noWorkerAnswers++;
+			if (submission.noWorkerAnswers < GearmanClient.this.servers.size()) {
+				dispatch(submission, connection.owner().index() + 1, failure);
+			}
+			else {
+				submission.fail(failure);
+			}
+		}
+
 	}
 
 }

@@ -9,6 +9,8 @@ public class GearmanServerErrorException extends GearmanJobException {
 
 	private final String code;
 
+	private final String text;
+
 	/**
 	 * Creates an exception.
 	 * @param function the function of the refused request ("" if none)
@@ -19,10 +21,23 @@ public class GearmanServerErrorException extends GearmanJobException {
 		super("Job server refused " + (function.isEmpty() ? "the request" : "a job of function '" + function + "'")
 				+ ": " + code + " " + text, function, null);
 		this.code = code;
+		this.text = text;
 	}
 
+	/**
+	 * The error code, e.g. {@code QUEUE_ERROR}.
+	 * @return the code
+	 */
 	public String code() {
 		return this.code;
+	}
+
+	/**
+	 * The server's error text.
+	 * @return the text
+	 */
+	public String text() {
+		return this.text;
 	}
 
 }

@@ -24,6 +24,12 @@ final class Submission {
 	/** How many servers this submission has been sent to; it moves on when one is lost before JOB_CREATED. */
 	int attempts;
 
+	/** How many servers answered that no worker serves the function; it moves on until every one has. */
+	int noWorkerAnswers;
+
+	/** The WORK_WARNING received last, unless WORK_DATA or WORK_STATUS came since; event-loop only. */
+	byte @Nullable [] lastWarning;
+
 	volatile @Nullable String handle;
 
 	volatile @Nullable ClientConnection connection;

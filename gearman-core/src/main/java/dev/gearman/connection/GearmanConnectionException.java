@@ -1,9 +1,12 @@
 package dev.gearman.connection;
 
+import dev.gearman.GearmanException;
+import org.jspecify.annotations.Nullable;
+
 /**
  * A job server could not be reached, or the connection was lost while a request depended on it.
  */
-public class GearmanConnectionException extends RuntimeException {
+public class GearmanConnectionException extends GearmanException {
 
 	private static final long serialVersionUID = 1L;
 
@@ -12,7 +15,7 @@ public class GearmanConnectionException extends RuntimeException {
 	 * @param message what was lost
 	 * @param cause the underlying failure, if any
 	 */
-	public GearmanConnectionException(String message, Throwable cause) {
+	public GearmanConnectionException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

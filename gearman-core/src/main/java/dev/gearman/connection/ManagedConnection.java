@@ -302,6 +302,18 @@ public abstract class ManagedConnection {
 	 * @param timeout how long to wait for the close
 	 */
 	public void close(Duration timeout) {
+		Channel ch = closeWithoutWaiting();
+		if (ch != null && !ch.closeFuture().awaitUninterruptibly(timeout.toMillis())) {
+			ch.close();
+		}
+	}
+
+	/**
+	 * Closes the connection for good without waiting, e.g. from its own event loop: what was written so far goes
+	 * out first.
+	 * @return the channel being closed, {@code null} if none was open
+	 */
+	protected @Nullable Channel closeWithoutWaiting() {
 		Channel ch;
 		synchronized (this) {
 			this.closed = true;
@@ -312,10 +324,8 @@ public abstract class ManagedConnection {
 		if (ch != null) {
 			// close once everything written so far (e.g. a large WORK_COMPLETE) has left, not before
 			ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> ch.close());
-			if (!ch.closeFuture().awaitUninterruptibly(timeout.toMillis())) {
-				ch.close();
-			}
 		}
+		return ch;
 	}
 
 	/** Whether a channel got past its TLS handshake (a plaintext one always does). */

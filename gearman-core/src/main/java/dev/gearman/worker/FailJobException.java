@@ -1,7 +1,9 @@
 package dev.gearman.worker;
 
 /**
- * Thrown by a {@link JobHandler} to report plain failure (WORK_FAIL), which carries no message to the client.
+ * Thrown by a {@link JobHandler} to fail the job (WORK_FAIL) rather than report an exception. WORK_FAIL carries no
+ * text, so the worker sends the reason as a WORK_WARNING right before it: clients see it as a warning, and ours put
+ * it in {@code GearmanJobFailedException.reason()}. The worker logs it too.
  */
 public class FailJobException extends RuntimeException {
 
@@ -9,7 +11,7 @@ public class FailJobException extends RuntimeException {
 
 	/**
 	 * Creates the exception.
-	 * @param reason why the job failed, for the worker's log
+	 * @param reason why the job failed, for the client and the worker's log
 	 */
 	public FailJobException(String reason) {
 		super(reason);

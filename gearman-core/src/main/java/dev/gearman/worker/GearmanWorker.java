@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -17,6 +18,7 @@ import dev.gearman.connection.ServerAddress;
 import dev.gearman.connection.Transport;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
+import dev.gearman.server.retry.RetryPolicy;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.jspecify.annotations.Nullable;
@@ -317,17 +319,30 @@ public final class GearmanWorker implements AutoCloseable {
 			}
 		}
 		catch (FailJobException ex) {
-			logger.debug("Job {} of '{}' failed: {}", job.handle(), registration.name(), ex.getMessage());
-			send(job, Packet.request(PacketType.WORK_FAIL, job.handle()));
+			failed(job, registration, ex.getMessage());
 		}
 		catch (Throwable ex) {
 			logger.warn("Job {} of '{}' threw {}", job.handle(), registration.name(), ex.toString());
 			logger.debug("Stack trace of the failed job", ex);
-			send(job, exception(job, ex.getClass().getName() + ": " + ex.getMessage()));
+			String marker = (ex instanceof PermanentJobFailure) ? RetryPolicy.NO_RETRY_MARKER + " " : "";
+			send(job, exception(job, marker + ex.getClass().getName() + ": " + ex.getMessage()));
 		}
 		finally {
 			returnSlot(lane);
 		}
+	}
+
+	/**
+	 * WORK_FAIL has no room for text, so the reason goes first as a WORK_WARNING: every client sees it as a warning,
+	 * ours take the warning right before WORK_FAIL as the reason.
+	 */
+	private static void failed(JobContext job, FunctionRegistration registration, @Nullable String reason) {
+		logger.info("Job {} of '{}' failed: {}", job.handle(), registration.name(), reason);
+		if (reason != null && !reason.isEmpty()) {
+			send(job, Packet.requestWithData(PacketType.WORK_WARNING, reason.getBytes(StandardCharsets.UTF_8),
+					job.handle()));
+		}
+		send(job, Packet.request(PacketType.WORK_FAIL, job.handle()));
 	}
 
 	private static Packet exception(JobContext job, String message) {
@@ -336,7 +351,7 @@ public final class GearmanWorker implements AutoCloseable {
 	}
 
 	private static void send(JobContext job, Packet packet) {
-		Channel channel = job.channel();
+		Channel channel = Objects.requireNonNull(job.channel(), "a job the worker was assigned has its connection");
 		channel.writeAndFlush(packet, channel.voidPromise());
 	}
 

@@ -2,7 +2,9 @@ package dev.gearman.worker;
 
 /**
  * The code behind a Gearman function. Returning sends WORK_COMPLETE with the returned bytes; throwing
- * {@link FailJobException} sends WORK_FAIL; throwing anything else sends WORK_EXCEPTION with a readable message.
+ * {@link FailJobException} sends its reason as WORK_WARNING, then WORK_FAIL; throwing anything else sends
+ * WORK_EXCEPTION with {@code ExceptionClass: message} (after the {@code [no-retry]} marker for a
+ * {@link PermanentJobFailure}).
  */
 @FunctionalInterface
 public interface JobHandler {

@@ -165,6 +165,9 @@ class ClientWorkerRoundTripTests extends ClientWorkerTestSupport {
 		Throwable failed = failure(client.submit(JobRequest.of(failing, "2")));
 		assertThat(failed).isInstanceOf(GearmanJobFailedException.class).isNotInstanceOf(GearmanWorkerException.class);
 		assertThat(((GearmanJobFailedException) failed).function()).isEqualTo(failing);
+		// the reason travels as the WORK_WARNING right before WORK_FAIL
+		assertThat(((GearmanJobFailedException) failed).reason()).isEqualTo("no luck");
+		assertThat(failed).hasMessageEndingWith("failed: no luck");
 		// the worker is still there
 		assertThat(failure(client.submit(JobRequest.of(throwing, "3")))).hasMessageContaining("boom 3");
 	}

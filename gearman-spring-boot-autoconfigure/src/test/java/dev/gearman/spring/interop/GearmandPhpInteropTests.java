@@ -1,9 +1,7 @@
 package dev.gearman.spring.interop;
 
 import dev.gearman.server.interop.ServerKind;
-import dev.gearman.server.interop.TestJobServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -11,19 +9,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class GearmandPhpInteropTests extends AbstractPhpInteropTests {
 
-	private static TestJobServer gearmand;
-
-	@BeforeAll
-	static void startGearmand() {
-		gearmand = ServerKind.GEARMAND.start();
-	}
-
-	@AfterAll
-	static void stopGearmand() {
-		if (gearmand != null) {
-			gearmand.close();
-		}
-	}
+	@RegisterExtension
+	static final ClassJobServer gearmand = new ClassJobServer(ServerKind.GEARMAND);
 
 	@Override
 	String[] serverProperties() {

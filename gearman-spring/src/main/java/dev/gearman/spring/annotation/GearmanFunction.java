@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * placeholders work.
  * <p>
  * Parameters are resolved per job: {@code byte[]} (the raw workload), {@code String} (decoded with
- * {@code gearman.worker.charset}), {@link dev.gearman.worker.JobContext} (handle, unique, progress), or any other
+ * {@code gearman.charset}), {@link dev.gearman.worker.JobContext} (handle, unique, progress), or any other
  * type, read from the workload as JSON. The return value becomes the result: {@code byte[]} as is, {@code String}
  * encoded, {@code void} as empty, anything else written as JSON. A thrown exception reaches the client as
  * WORK_EXCEPTION; {@link dev.gearman.worker.FailJobException} as WORK_FAIL.

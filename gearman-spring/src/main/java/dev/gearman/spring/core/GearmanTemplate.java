@@ -1,12 +1,12 @@
 package dev.gearman.spring.core;
 
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import dev.gearman.client.GearmanClient;
 import dev.gearman.client.JobHandle;
@@ -14,13 +14,25 @@ import dev.gearman.client.JobListener;
 import dev.gearman.client.JobPriority;
 import dev.gearman.client.JobRequest;
 import dev.gearman.client.JobStatus;
+import dev.gearman.spring.observation.GearmanClientObservationConvention;
+import dev.gearman.spring.observation.UniqueIdTraceContext;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Submits Gearman jobs from Spring code, synchronously or asynchronously, with payloads and results converted
  * by a {@link GearmanPayloadConverter} ({@code byte[]}, {@code String}, or JSON). Synchronous calls wait at most
- * the client's timeout ({@code gearman.client.timeout}) and throw the client's exceptions unwrapped
- * ({@link dev.gearman.client.GearmanTimeoutException}, {@link dev.gearman.client.GearmanWorkerException}, …).
+ * the client's timeout ({@code gearman.client.timeout}) and throw the client's exceptions unwrapped, all of them
+ * {@link dev.gearman.GearmanException}s: {@link dev.gearman.client.GearmanWorkerException} (the worker raised),
+ * {@link dev.gearman.client.GearmanJobFailedException} (the worker failed the job, with its reason),
+ * {@link GearmanPayloadConversionException} (a payload did not convert, here or on the worker),
+ * {@link dev.gearman.client.GearmanTimeoutException}, {@link dev.gearman.client.GearmanNoWorkerException},
+ * {@link dev.gearman.client.GearmanNoServerException}, and the other
+ * {@link dev.gearman.client.GearmanServerErrorException}s and {@link dev.gearman.connection.GearmanConnectionException}s.
+ * <p>
+ * A call given up (it timed out, its future was cancelled, its thread interrupted) leaves no job behind: the job
+ * server drops the job if it is still queued (see {@link GearmanClient}). Calls, background submissions and status
+ * queries are measured by the {@link JobRecorder}, or observed when an {@link ObservationRegistry} is set.
  */
 public class GearmanTemplate {
 
@@ -28,7 +40,7 @@ public class GearmanTemplate {
 
 	private final GearmanPayloadConverter converter;
 
-	private JobRecorder recorder = JobRecorder.NONE;
+	private final ClientInstrumentation instrumentation = new ClientInstrumentation();
 
 	/**
 	 * Creates a template.
@@ -41,11 +53,37 @@ public class GearmanTemplate {
 	}
 
 	/**
-	 * Sets what records calls, for metrics.
+	 * Sets what records calls, submissions and status queries, for metrics, when no observation registry is set.
 	 * @param recorder the recorder
 	 */
 	public void setRecorder(JobRecorder recorder) {
-		this.recorder = recorder;
+		this.instrumentation.setRecorder(recorder);
+	}
+
+	/**
+	 * Observes calls, submissions and status queries (in place of the recorder): timers and, with tracing, client
+	 * spans whose trace context a call without a unique id of its own sends as its unique id, so that the worker
+	 * continues the trace (see {@link UniqueIdTraceContext}).
+	 * @param registry the registry, {@code null} to use the recorder
+	 */
+	public void setObservationRegistry(@Nullable ObservationRegistry registry) {
+		this.instrumentation.setObservationRegistry(registry);
+	}
+
+	/**
+	 * Replaces the default keys and names of client observations.
+	 * @param convention the convention, {@code null} for {@code DefaultGearmanClientObservationConvention}
+	 */
+	public void setObservationConvention(@Nullable GearmanClientObservationConvention convention) {
+		this.instrumentation.setObservationConvention(convention);
+	}
+
+	/**
+	 * Sets whether observed calls without a unique id send their trace context as the unique id.
+	 * @param propagate {@code true} (the default) to send it
+	 */
+	public void setPropagateTraceContext(boolean propagate) {
+		this.instrumentation.setPropagateTraceContext(propagate);
 	}
 
 	/**
@@ -98,8 +136,7 @@ public class GearmanTemplate {
 	 * @return the result
 	 */
 	public <T> T call(String function, @Nullable Object payload, Class<T> resultType, JobListener listener) {
-		JobRequest request = request(function, payload).withListener(listener);
-		return await(submit(request).thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType)));
+		return await(callAsync(createRequest(function, payload).withListener(listener), resultType));
 	}
 
 	/**
@@ -111,8 +148,49 @@ public class GearmanTemplate {
 	 * @return the result, later
 	 */
 	public <T> CompletableFuture<T> callAsync(String function, @Nullable Object payload, Class<T> resultType) {
-		return submit(request(function, payload))
-			.thenApply((bytes) -> this.converter.<T>fromBytes(bytes, resultType));
+		return callAsync(createRequest(function, payload), resultType);
+	}
+
+	/**
+	 * Submits a prepared request (its own timeout, unique id, priority, listener…), waits and converts its result.
+	 * @param <T> the result type
+	 * @param request the request, e.g. from {@link #createRequest}
+	 * @param resultType the result type, generic ones included ({@code List<Invoice>}); {@code Void} for none
+	 * @return the result
+	 */
+	public <T> T call(JobRequest request, Type resultType) {
+		return await(callAsync(request, resultType));
+	}
+
+	/**
+	 * Submits a prepared request (its own timeout, unique id, priority, listener…) asynchronously and converts its
+	 * result; the form typed clients use. Cancelling the future gives the job up.
+	 * @param <T> the result type
+	 * @param request the request, e.g. from {@link #createRequest}
+	 * @param resultType the result type, generic ones included ({@code List<Invoice>})
+	 * @return the result, later
+	 */
+	public <T> CompletableFuture<T> callAsync(JobRequest request, Type resultType) {
+		CompletableFuture<byte[]> call = submit(request);
+		return Futures.cancelling(call.thenApply((bytes) -> convert(request.function(), bytes, resultType)), call);
+	}
+
+	/**
+	 * A request for a function, its workload converted as every call's: {@code byte[]} as is, {@code String} in the
+	 * configured charset, anything else as JSON. Add priority, unique id, timeout… with its {@code with} methods.
+	 * @param function the function
+	 * @param payload the workload
+	 * @return the request
+	 * @throws GearmanPayloadConversionException if the workload cannot be converted
+	 */
+	public JobRequest createRequest(String function, @Nullable Object payload) {
+		try {
+			return JobRequest.of(function, this.converter.toBytes(payload));
+		}
+		catch (RuntimeException ex) {
+			throw new GearmanPayloadConversionException(function, null, GearmanPayloadConversionException.Payload.REQUEST,
+					(payload != null) ? payload.getClass().getName() : "null", ex);
+		}
 	}
 
 	/**
@@ -134,31 +212,35 @@ public class GearmanTemplate {
 	}
 
 	/**
-	 * Calls a function once per payload, all in parallel, and collects the results in order.
+	 * Calls a function once per payload, all in parallel, and waits for every outcome.
 	 * @param <T> the result type
 	 * @param function the function
 	 * @param payloads the workloads
 	 * @param resultType the result type
-	 * @return the results
+	 * @return every call's result or failure, in payload order ({@link BatchResult#values()} throws if any failed)
 	 */
-	public <T> List<T> callAll(String function, List<?> payloads, Class<T> resultType) {
-		List<JobRequest> requests = new ArrayList<>(payloads.size());
+	public <T> BatchResult<T> callAll(String function, List<?> payloads, Class<T> resultType) {
+		return callAll(function, payloads, resultType, BatchResult.Mode.ALL);
+	}
+
+	/**
+	 * Calls a function once per payload, all in parallel.
+	 * @param <T> the result type
+	 * @param function the function
+	 * @param payloads the workloads
+	 * @param resultType the result type
+	 * @param mode {@link BatchResult.Mode#ALL} to wait for every outcome, {@link BatchResult.Mode#FAIL_FAST} to stop
+	 * at the first failure
+	 * @return every call's result or failure, in payload order
+	 * @throws GearmanBatchException in {@code FAIL_FAST} mode, at the first failure, with the outcomes so far (calls
+	 * still running are given up and fail with a {@link CancellationException})
+	 */
+	public <T> BatchResult<T> callAll(String function, List<?> payloads, Class<T> resultType, BatchResult.Mode mode) {
+		List<CompletableFuture<T>> calls = new ArrayList<>(payloads.size());
 		for (Object payload : payloads) {
-			requests.add(request(function, payload));
+			calls.add(callAsync(createRequest(function, payload), resultType));
 		}
-		List<CompletableFuture<byte[]>> futures = new ArrayList<>(requests.size());
-		for (JobRequest request : requests) {
-			futures.add(submit(request));
-		}
-		List<byte[]> results = new ArrayList<>(futures.size());
-		for (CompletableFuture<byte[]> future : futures) {
-			results.add(await(future));
-		}
-		List<T> converted = new ArrayList<>(results.size());
-		for (byte[] result : results) {
-			converted.add(this.converter.fromBytes(result, resultType));
-		}
-		return converted;
+		return BatchResult.await(calls, mode);
 	}
 
 	/**
@@ -182,8 +264,28 @@ public class GearmanTemplate {
 	 */
 	public JobHandle submitBackground(String function, @Nullable Object payload, JobPriority priority,
 			@Nullable String unique, @Nullable Instant runAt) {
-		JobRequest request = request(function, payload).withPriority(priority).withUnique(unique).withRunAt(runAt);
-		return await(this.client.submitBackground(request));
+		JobRequest request = createRequest(function, payload).withPriority(priority).withUnique(unique)
+			.withRunAt(runAt);
+		return await(submitBackgroundAsync(request));
+	}
+
+	/**
+	 * Submits a prepared background request.
+	 * @param request the request, e.g. from {@link #createRequest}
+	 * @return the job's handle once the server accepted (and, with a durable store, stored) it
+	 */
+	public JobHandle submitBackground(JobRequest request) {
+		return await(submitBackgroundAsync(request));
+	}
+
+	/**
+	 * Submits a prepared background request asynchronously.
+	 * @param request the request, e.g. from {@link #createRequest}
+	 * @return the job's handle once the server accepted (and, with a durable store, stored) it
+	 */
+	public CompletableFuture<JobHandle> submitBackgroundAsync(JobRequest request) {
+		return this.instrumentation.measure(JobRecorder.Kind.SUBMISSION, request.function(),
+				(traceUnique) -> this.client.submitBackground(withTraceUnique(request, traceUnique)));
 	}
 
 	/**
@@ -193,11 +295,15 @@ public class GearmanTemplate {
 	 * @return the jobs' handles, in payload order
 	 */
 	public List<JobHandle> submitAllBackground(String function, List<?> payloads) {
-		List<JobRequest> requests = new ArrayList<>(payloads.size());
+		List<CompletableFuture<JobHandle>> submissions = new ArrayList<>(payloads.size());
 		for (Object payload : payloads) {
-			requests.add(request(function, payload));
+			submissions.add(submitBackgroundAsync(createRequest(function, payload)));
 		}
-		return await(this.client.submitAllBackground(requests));
+		List<JobHandle> handles = new ArrayList<>(submissions.size());
+		for (CompletableFuture<JobHandle> submission : submissions) {
+			handles.add(await(submission));
+		}
+		return handles;
 	}
 
 	/**
@@ -206,7 +312,8 @@ public class GearmanTemplate {
 	 * @return its status
 	 */
 	public JobStatus status(JobHandle job) {
-		return await(this.client.getStatus(job));
+		return await(this.instrumentation.measure(JobRecorder.Kind.STATUS, "handle",
+				(traceUnique) -> this.client.getStatus(job)));
 	}
 
 	/**
@@ -215,37 +322,43 @@ public class GearmanTemplate {
 	 * @return its status
 	 */
 	public JobStatus statusByUnique(String unique) {
-		return await(this.client.getStatusByUnique(unique));
+		return await(this.instrumentation.measure(JobRecorder.Kind.STATUS, "unique",
+				(traceUnique) -> this.client.getStatusByUnique(unique)));
 	}
 
 	private CompletableFuture<byte[]> submit(JobRequest request) {
-		JobRecorder.Recording recording = this.recorder.start("client", request.function());
-		return this.client.submit(request)
-			.whenComplete((result, failure) -> recording.stop(JobRecorder.outcome(failure)));
+		CompletableFuture<byte[]> call = this.instrumentation.measure(JobRecorder.Kind.CALL, request.function(),
+				(traceUnique) -> this.client.submit(withTraceUnique(request, traceUnique)));
+		CompletableFuture<byte[]> translated = call.handle((result, failure) -> {
+			if (failure == null) {
+				return result;
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			throw new CompletionException(GearmanPayloadConversionException.fromWorker(cause));
+		});
+		return Futures.cancelling(translated, call);
 	}
 
-	private JobRequest request(String function, @Nullable Object payload) {
-		return JobRequest.of(function, this.converter.toBytes(payload));
+	private static JobRequest withTraceUnique(JobRequest request, @Nullable String traceUnique) {
+		return (request.unique() == null && traceUnique != null) ? request.withUnique(traceUnique) : request;
+	}
+
+	private <T> @Nullable T convert(String function, byte[] bytes, Type type) {
+		if (type == Void.class || type == void.class) {
+			return null;
+		}
+		try {
+			return this.converter.fromBytes(bytes, type);
+		}
+		catch (RuntimeException ex) {
+			throw new GearmanPayloadConversionException(function, null, GearmanPayloadConversionException.Payload.RESULT,
+					type.getTypeName(), ex);
+		}
 	}
 
 	private static <T> T await(CompletableFuture<T> future) {
-		try {
-			return future.get();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new CancellationException("interrupted while waiting for a Gearman job");
-		}
-		catch (ExecutionException | CompletionException ex) {
-			Throwable cause = ex.getCause();
-			while (cause instanceof CompletionException && cause.getCause() != null) {
-				cause = cause.getCause();
-			}
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException(cause);
-		}
+		return Futures.await(future);
 	}
 
 }

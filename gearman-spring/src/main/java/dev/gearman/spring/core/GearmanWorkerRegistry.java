@@ -7,20 +7,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
-import dev.gearman.worker.FailJobException;
+import dev.gearman.spring.observation.GearmanWorkerObservationConvention;
 import dev.gearman.worker.FunctionRegistration;
-import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
 import dev.gearman.worker.JobHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Holds the {@code @GearmanFunction} endpoints and runs them on one {@link GearmanWorker}: started once the
- * context is refreshed, stopped gracefully on shutdown (no more jobs are taken, jobs in flight finish within the
- * shutdown timeout).
+ * Holds the {@code @GearmanFunction} endpoints and runs them on one {@link GearmanWorkerContainer}, by default a
+ * {@link dev.gearman.worker.GearmanWorker} connected to the job servers: started once the context is refreshed,
+ * stopped gracefully on shutdown (no more jobs are taken, jobs in flight finish within the shutdown timeout). Each
+ * job is measured: as an observation when an {@link ObservationRegistry} is set, else by the {@link JobRecorder}.
  */
 public class GearmanWorkerRegistry implements SmartLifecycle {
 
@@ -28,37 +29,70 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 
 	private final Map<String, GearmanFunctionEndpoint> endpoints = new LinkedHashMap<>();
 
-	private final GearmanWorkerSettings settings;
-
-	private final @Nullable Executor executor;
+	private final GearmanWorkerContainerFactory containerFactory;
 
 	private final Duration shutdownTimeout;
 
-	private volatile @Nullable GearmanWorker worker;
+	private final WorkerInstrumentation instrumentation = new WorkerInstrumentation();
+
+	private volatile List<JobHandlerDecorator> decorators = List.of();
+
+	private volatile @Nullable GearmanWorkerContainer container;
 
 	private boolean started;
 
-	private JobRecorder recorder = JobRecorder.NONE;
-
 	/**
-	 * Creates a registry.
+	 * Creates a registry whose handlers run on a {@link dev.gearman.worker.GearmanWorker}.
 	 * @param settings the worker settings
 	 * @param executor where handlers run, {@code null} for the worker's own pool
 	 * @param shutdownTimeout how long to wait for jobs in flight on shutdown
 	 */
 	public GearmanWorkerRegistry(GearmanWorkerSettings settings, @Nullable Executor executor,
 			Duration shutdownTimeout) {
-		this.settings = settings;
-		this.executor = executor;
+		this(GearmanWorkerContainerFactory.forServers(settings, executor), shutdownTimeout);
+	}
+
+	/**
+	 * Creates a registry whose handlers run on the containers of a factory.
+	 * @param containerFactory makes the container
+	 * @param shutdownTimeout how long to wait for jobs in flight on shutdown
+	 */
+	public GearmanWorkerRegistry(GearmanWorkerContainerFactory containerFactory, Duration shutdownTimeout) {
+		this.containerFactory = containerFactory;
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
 	/**
-	 * Sets what records executions, for metrics.
+	 * Sets what records executions, for metrics, when no observation registry is set.
 	 * @param recorder the recorder
 	 */
 	public void setRecorder(JobRecorder recorder) {
-		this.recorder = recorder;
+		this.instrumentation.setRecorder(recorder);
+	}
+
+	/**
+	 * Observes every execution (in place of the recorder): a timer and, with tracing, a span per job, continuing the
+	 * caller's trace when the job's unique id carries it.
+	 * @param registry the registry, {@code null} to use the recorder
+	 */
+	public void setObservationRegistry(@Nullable ObservationRegistry registry) {
+		this.instrumentation.setObservationRegistry(registry);
+	}
+
+	/**
+	 * Replaces the default keys and names of execution observations.
+	 * @param convention the convention, {@code null} for {@code DefaultGearmanWorkerObservationConvention}
+	 */
+	public void setObservationConvention(@Nullable GearmanWorkerObservationConvention convention) {
+		this.instrumentation.setObservationConvention(convention);
+	}
+
+	/**
+	 * Sets what wraps each handler, applied to the functions registered from now on.
+	 * @param decorators the decorators, the first outermost
+	 */
+	public void setHandlerDecorators(List<JobHandlerDecorator> decorators) {
+		this.decorators = List.copyOf(decorators);
 	}
 
 	/**
@@ -79,9 +113,9 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 					+ " is already used by " + sameId.handler());
 		}
 		this.endpoints.put(endpoint.id(), endpoint);
-		GearmanWorker running = this.worker;
+		GearmanWorkerContainer running = this.container;
 		if (running != null) {
-			running.register(recorded(endpoint.toRegistration()));
+			running.register(prepared(endpoint));
 		}
 		else if (this.started) {
 			start();
@@ -107,52 +141,45 @@ public class GearmanWorkerRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * The running worker, for health checks.
-	 * @return the worker, or {@code null} when stopped or without endpoints
+	 * The running container, for health checks.
+	 * @return the container, or {@code null} when stopped or without endpoints
 	 */
-	public @Nullable GearmanWorker getWorker() {
-		return this.worker;
+	public @Nullable GearmanWorkerContainer getContainer() {
+		return this.container;
 	}
 
 	@Override
 	public synchronized void start() {
 		this.started = true;
-		if (this.worker != null || this.endpoints.isEmpty()) {
+		if (this.container != null || this.endpoints.isEmpty()) {
 			return;
 		}
-		GearmanWorker created = new GearmanWorker(this.settings, this.executor);
+		GearmanWorkerContainer created = this.containerFactory.createContainer();
 		for (GearmanFunctionEndpoint endpoint : this.endpoints.values()) {
-			created.register(recorded(endpoint.toRegistration()));
+			created.register(prepared(endpoint));
 		}
 		created.start();
-		this.worker = created;
+		this.container = created;
 	}
 
-	private FunctionRegistration recorded(FunctionRegistration registration) {
-		JobRecorder jobRecorder = this.recorder;
+	/** The endpoint's registration, its handler decorated and measured (the measurement outermost). */
+	private FunctionRegistration prepared(GearmanFunctionEndpoint endpoint) {
+		FunctionRegistration registration = endpoint.toRegistration();
 		JobHandler handler = registration.handler();
-		JobHandler timed = (job) -> {
-			JobRecorder.Recording recording = jobRecorder.start("worker", registration.name());
-			try {
-				byte[] result = handler.execute(job);
-				recording.stop("success");
-				return result;
-			}
-			catch (Exception ex) {
-				recording.stop((ex instanceof FailJobException) ? "fail" : "exception");
-				throw ex;
-			}
-		};
-		return new FunctionRegistration(registration.name(), timed, registration.concurrency(),
-				registration.timeout());
+		List<JobHandlerDecorator> all = this.decorators;
+		for (int i = all.size() - 1; i >= 0; i--) {
+			handler = all.get(i).decorate(registration.name(), handler);
+		}
+		return this.instrumentation.measured(new FunctionRegistration(registration.name(), handler,
+				registration.concurrency(), registration.timeout()));
 	}
 
 	@Override
 	public void stop() {
-		GearmanWorker current;
+		GearmanWorkerContainer current;
 		synchronized (this) {
-			current = this.worker;
-			this.worker = null;
+			current = this.container;
+			this.container = null;
 			this.started = false;
 		}
 		if (current != null) {

@@ -11,7 +11,8 @@ import org.springframework.util.ReflectionUtils;
 /**
  * A {@link JobHandler} that invokes a bean method, resolving its parameters from the job and converting its
  * return value. The signature is checked when the adapter is built, so a method that cannot be served fails at
- * startup, naming the bean and the method.
+ * startup, naming the bean and the method. A workload or result that cannot be converted fails the job with a
+ * {@link GearmanPayloadConversionException}, which the client can tell from an exception of the method itself.
  */
 public class MethodJobHandler implements JobHandler {
 
@@ -81,8 +82,8 @@ public class MethodJobHandler implements JobHandler {
 				args[i] = this.converter.fromBytes(job.payload(), type);
 			}
 			catch (RuntimeException ex) {
-				throw new IllegalArgumentException("Cannot convert the workload of function '" + this.function
-						+ "' to " + type.getTypeName() + ": " + ex.getMessage(), ex);
+				throw new GearmanPayloadConversionException(this.function, job.handle(),
+						GearmanPayloadConversionException.Payload.REQUEST, type.getTypeName(), ex);
 			}
 		}
 		Object result;
@@ -103,8 +104,8 @@ public class MethodJobHandler implements JobHandler {
 			return this.converter.toBytes(result);
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException("Cannot convert the result of function '" + this.function + "' ("
-					+ result.getClass().getName() + ") to bytes: " + ex.getMessage(), ex);
+			throw new GearmanPayloadConversionException(this.function, job.handle(),
+					GearmanPayloadConversionException.Payload.RESULT, result.getClass().getName(), ex);
 		}
 	}
 

@@ -8,7 +8,7 @@ import dev.gearman.client.GearmanClient;
 import dev.gearman.connection.ServerAddress;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
-import dev.gearman.worker.GearmanWorker;
+import dev.gearman.spring.core.GearmanWorkerContainer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -54,7 +54,7 @@ public class GearmanHealthIndicator extends AbstractHealthIndicator {
 			up += entry.getValue() ? 1 : 0;
 		}
 		builder.withDetail("servers", servers);
-		GearmanWorker worker = (this.workers != null) ? this.workers.getWorker() : null;
+		GearmanWorkerContainer worker = (this.workers != null) ? this.workers.getContainer() : null;
 		if (worker != null) {
 			Map<String, String> connections = new LinkedHashMap<>();
 			worker.connectivity().forEach((address, connected) -> connections.put(address.toString(),

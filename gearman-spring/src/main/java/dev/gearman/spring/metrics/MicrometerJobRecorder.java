@@ -8,11 +8,13 @@ import dev.gearman.spring.core.JobRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Records client calls as {@code gearman.client.calls} and worker executions as {@code gearman.worker.executions}
- * (timers tagged by {@code function} and {@code result}), with {@code gearman.client.in.flight} and
- * {@code gearman.worker.in.flight} gauges per function.
+ * Records client calls as {@code gearman.client.calls}, background submissions as {@code gearman.client.submissions},
+ * status queries as {@code gearman.client.status.queries} and worker executions as {@code gearman.worker.executions}
+ * (timers tagged by {@code function}, or {@code by} for status queries, and {@code result}), with
+ * {@code gearman.client.in.flight} and {@code gearman.worker.in.flight} gauges per function.
  */
 public class MicrometerJobRecorder implements JobRecorder {
 
@@ -29,27 +31,37 @@ public class MicrometerJobRecorder implements JobRecorder {
 	}
 
 	@Override
-	public Recording start(String kind, String function) {
-		AtomicInteger running = this.inFlight.computeIfAbsent(kind + '\0' + function, (key) -> {
+	public Recording start(Kind kind, String subject) {
+		AtomicInteger running = inFlight(kind, subject);
+		if (running != null) {
+			running.incrementAndGet();
+		}
+		Timer.Sample sample = Timer.start(this.registry);
+		return (outcome) -> {
+			if (running != null) {
+				running.decrementAndGet();
+			}
+			sample.stop(Timer.builder(kind.meterName())
+				.tag(kind.subjectTag(), subject)
+				.tag("result", outcome)
+				.description(kind.description())
+				.register(this.registry));
+		};
+	}
+
+	private @Nullable AtomicInteger inFlight(Kind kind, String function) {
+		String gauge = kind.inFlightGaugeName();
+		if (gauge == null) {
+			return null;
+		}
+		return this.inFlight.computeIfAbsent(gauge + '\0' + function, (key) -> {
 			AtomicInteger value = new AtomicInteger();
-			Gauge.builder("gearman." + kind + ".in.flight", value, AtomicInteger::get)
+			Gauge.builder(gauge, value, AtomicInteger::get)
 				.tag("function", function)
 				.description("Gearman jobs in flight")
 				.register(this.registry);
 			return value;
 		});
-		running.incrementAndGet();
-		Timer.Sample sample = Timer.start(this.registry);
-		String name = "client".equals(kind) ? "gearman.client.calls" : "gearman.worker.executions";
-		return (outcome) -> {
-			running.decrementAndGet();
-			sample.stop(Timer.builder(name)
-				.tag("function", function)
-				.tag("result", outcome)
-				.description("client".equals(kind) ? "Gearman calls made by this application"
-						: "Gearman jobs executed by this application")
-				.register(this.registry));
-		};
 	}
 
 }

@@ -17,8 +17,14 @@ import dev.gearman.spring.core.GearmanFunctionAnnotationBeanPostProcessor;
 import dev.gearman.spring.core.GearmanPayloadConverter;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanTemplateCustomizer;
+import dev.gearman.spring.core.GearmanWorkerContainerFactory;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
+import dev.gearman.spring.core.JobHandlerDecorator;
+import dev.gearman.spring.observation.GearmanClientObservationConvention;
+import dev.gearman.spring.observation.GearmanWorkerObservationConvention;
+import dev.gearman.spring.service.GearmanServiceProxyFactory;
 import dev.gearman.worker.GearmanWorkerSettings;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +45,18 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Auto-configures a {@link GearmanClient} with a {@link GearmanTemplate}, and turns {@code @GearmanFunction} bean
- * methods into workers. Clients and workers connect to {@code gearman.servers}, or to the embedded server when
- * {@code gearman.server.enabled=true} and no servers are set. With {@code gearman.ssl.bundle} they connect with TLS:
- * the servers' certificates are verified against the bundle's truststore, host name included, and the bundle's
- * key, if any, is presented as client certificate.
+ * Auto-configures a {@link GearmanClient} with a {@link GearmanTemplate} and a {@link GearmanServiceProxyFactory}
+ * for typed clients ({@code @ImportGearmanServices}), and turns {@code @GearmanFunction} bean methods into workers,
+ * run by the {@link GearmanWorkerContainerFactory} bean (by default a worker connected to the job servers). Clients
+ * and workers connect to {@code gearman.servers}, or to the embedded server when {@code gearman.server.enabled=true}
+ * and no servers are set. With {@code gearman.ssl.bundle} they connect with TLS: the servers' certificates are
+ * verified against the bundle's truststore, host name included, and the bundle's key, if any, is presented as client
+ * certificate. With {@code gearman.client.observation-enabled} or {@code gearman.worker.observation-enabled} they are
+ * observed through the context's {@link ObservationRegistry}.
  */
 @AutoConfiguration(after = { GearmanServerAutoConfiguration.class, SslAutoConfiguration.class },
-		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass(GearmanClient.class)
 @EnableConfigurationProperties(GearmanProperties.class)
 public final class GearmanAutoConfiguration {
@@ -67,18 +77,32 @@ public final class GearmanAutoConfiguration {
 	GearmanClient gearmanClient(GearmanProperties properties, ObjectProvider<GearmanServer> embedded,
 			ObjectProvider<GearmanServerProperties> embeddedProperties, ObjectProvider<SslBundles> sslBundles) {
 		List<ServerAddress> servers = servers(properties, embedded, embeddedProperties);
+		GearmanProperties.Client client = properties.getClient();
 		GearmanClientSettings settings = new GearmanClientSettings(servers, connection(properties, sslBundles),
-				properties.getClient().getTimeout(), properties.getClient().getId(), 1);
+				client.getTimeout(), client.getId(), 1, client.isFailIfNoWorker());
 		return new GearmanClient(settings);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	GearmanTemplate gearmanTemplate(GearmanClient client, GearmanPayloadConverter converter,
+			GearmanProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<GearmanClientObservationConvention> observationConvention,
 			ObjectProvider<GearmanTemplateCustomizer> customizers) {
 		GearmanTemplate template = new GearmanTemplate(client, converter);
+		if (properties.getClient().isObservationEnabled()) {
+			template.setObservationRegistry(observationRegistry.getIfUnique());
+			template.setObservationConvention(observationConvention.getIfUnique());
+		}
+		template.setPropagateTraceContext(properties.getClient().isPropagateTraceContext());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GearmanServiceProxyFactory gearmanServiceProxyFactory(GearmanTemplate template, Environment environment) {
+		return new GearmanServiceProxyFactory(template, environment::resolvePlaceholders);
 	}
 
 	/**
@@ -169,7 +193,7 @@ public final class GearmanAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		GearmanWorkerRegistry gearmanWorkerRegistry(GearmanProperties properties,
+		GearmanWorkerContainerFactory gearmanWorkerContainerFactory(GearmanProperties properties,
 				ObjectProvider<GearmanServer> embedded, ObjectProvider<GearmanServerProperties> embeddedProperties,
 				ObjectProvider<SslBundles> sslBundles, Environment environment) {
 			GearmanProperties.Worker worker = properties.getWorker();
@@ -183,8 +207,23 @@ public final class GearmanAutoConfiguration {
 					ConnectionSettings.DEFAULTS.maxPacketSize() - 1024);
 			Executor executor = Threading.VIRTUAL.isActive(environment)
 					? new VirtualThreadTaskExecutor("gearman-worker-") : null;
-			Duration shutdownTimeout = worker.getShutdownTimeout();
-			return new GearmanWorkerRegistry(settings, executor, shutdownTimeout);
+			return GearmanWorkerContainerFactory.forServers(settings, executor);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		GearmanWorkerRegistry gearmanWorkerRegistry(GearmanProperties properties,
+				GearmanWorkerContainerFactory containerFactory, ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<GearmanWorkerObservationConvention> observationConvention,
+				ObjectProvider<JobHandlerDecorator> decorators) {
+			Duration shutdownTimeout = properties.getWorker().getShutdownTimeout();
+			GearmanWorkerRegistry registry = new GearmanWorkerRegistry(containerFactory, shutdownTimeout);
+			registry.setHandlerDecorators(decorators.orderedStream().toList());
+			if (properties.getWorker().isObservationEnabled()) {
+				registry.setObservationRegistry(observationRegistry.getIfUnique());
+				registry.setObservationConvention(observationConvention.getIfUnique());
+			}
+			return registry;
 		}
 
 		@Bean(name = GearmanFunctionAnnotationBeanPostProcessor.BEAN_NAME)

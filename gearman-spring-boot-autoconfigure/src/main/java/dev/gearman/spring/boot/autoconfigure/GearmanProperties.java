@@ -37,6 +37,8 @@ public class GearmanProperties {
 
 	private final Worker worker = new Worker();
 
+	private final Web web = new Web();
+
 	public @Nullable List<String> getServers() {
 		return this.servers;
 	}
@@ -71,6 +73,10 @@ public class GearmanProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Web getWeb() {
+		return this.web;
 	}
 
 	/**
@@ -123,6 +129,25 @@ public class GearmanProperties {
 		 */
 		private @Nullable String id;
 
+		/**
+		 * Whether a call of a function that no worker has registered fails at once with GearmanNoWorkerException
+		 * instead of waiting for the timeout. Needs a job server that offers the option 'fail-if-no-worker' (ours
+		 * does); through gearmand such calls wait for the timeout as before.
+		 */
+		private boolean failIfNoWorker;
+
+		/**
+		 * Whether calls, background submissions and status queries are recorded as Micrometer observations (timers
+		 * and, with tracing, spans) instead of the plain gearman.client.* timers.
+		 */
+		private boolean observationEnabled;
+
+		/**
+		 * Whether an observed call or submission that sets no unique id sends its trace context (W3C traceparent)
+		 * as the unique id, so that the worker continues the trace.
+		 */
+		private boolean propagateTraceContext = true;
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}
@@ -137,6 +162,30 @@ public class GearmanProperties {
 
 		public void setId(@Nullable String id) {
 			this.id = id;
+		}
+
+		public boolean isFailIfNoWorker() {
+			return this.failIfNoWorker;
+		}
+
+		public void setFailIfNoWorker(boolean failIfNoWorker) {
+			this.failIfNoWorker = failIfNoWorker;
+		}
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
+		public boolean isPropagateTraceContext() {
+			return this.propagateTraceContext;
+		}
+
+		public void setPropagateTraceContext(boolean propagateTraceContext) {
+			this.propagateTraceContext = propagateTraceContext;
 		}
 
 	}
@@ -165,6 +214,12 @@ public class GearmanProperties {
 		 * How long shutdown waits for jobs in flight to finish.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Whether jobs run by @GearmanFunction methods are recorded as Micrometer observations (timers and, with
+		 * tracing, spans that continue the caller's trace) instead of the plain gearman.worker.* timers.
+		 */
+		private boolean observationEnabled;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -196,6 +251,48 @@ public class GearmanProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public boolean isObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
+		}
+
+	}
+
+	/**
+	 * Web application settings.
+	 */
+	public static class Web {
+
+		private final ProblemDetails problemDetails = new ProblemDetails();
+
+		public ProblemDetails getProblemDetails() {
+			return this.problemDetails;
+		}
+
+		/**
+		 * Gearman failures as RFC 9457 problem details.
+		 */
+		public static class ProblemDetails {
+
+			/**
+			 * Whether controllers that let a Gearman exception escape answer with a problem detail whose status
+			 * says what happened (422 failed, 502 worker raised, 503 no worker or server, 504 timed out).
+			 */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -51,6 +51,11 @@ class GearmanConfigurationMetadataTests {
 		defaults.put("gearman.worker.enabled", "true");
 		defaults.put("gearman.worker.concurrency", "4");
 		defaults.put("gearman.worker.shutdown-timeout", "\"30s\"");
+		defaults.put("gearman.worker.observation-enabled", "false");
+		defaults.put("gearman.client.fail-if-no-worker", "false");
+		defaults.put("gearman.client.observation-enabled", "false");
+		defaults.put("gearman.client.propagate-trace-context", "true");
+		defaults.put("gearman.web.problem-details.enabled", "false");
 		defaults.put("gearman.server.enabled", "false");
 		defaults.put("gearman.server.address", "\"127.0.0.1\"");
 		defaults.put("gearman.server.port", "4730");

@@ -12,6 +12,7 @@ import dev.gearman.client.JobRequest;
 import dev.gearman.spring.annotation.GearmanFunction;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
 import dev.gearman.spring.core.GearmanFunctionEndpoint;
+import dev.gearman.spring.core.GearmanPayloadConversionException;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.worker.FailJobException;
@@ -100,10 +101,12 @@ class GearmanFunctionTests {
 	void unconvertibleWorkloadShouldNameFunctionAndType() {
 		this.contextRunner.withUserConfiguration(FunctionsConfiguration.class).run((context) -> {
 			GearmanTemplate template = context.getBean(GearmanTemplate.class);
-			assertThatExceptionOfType(GearmanWorkerException.class)
+			// a conversion on the worker, which the caller can tell from an exception of the method itself
+			assertThatExceptionOfType(GearmanPayloadConversionException.class)
 				.isThrownBy(() -> template.call("invoice", "not json"))
 				.withMessageContaining("function 'invoice'")
-				.withMessageContaining(Order.class.getName());
+				.withMessageContaining(Order.class.getName())
+				.satisfies((ex) -> assertThat(ex.isRemote()).isTrue());
 		});
 	}
 

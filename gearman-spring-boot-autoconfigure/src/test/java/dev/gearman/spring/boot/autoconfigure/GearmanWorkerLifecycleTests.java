@@ -74,7 +74,7 @@ class GearmanWorkerLifecycleTests {
 			assertThat(context.getBean(StartupProbe.class).runningDuringInitialization).isFalse();
 			GearmanWorkerRegistry registry = context.getBean(GearmanWorkerRegistry.class);
 			assertThat(registry.isRunning()).isTrue();
-			assertThat(registry.getWorker()).isNotNull();
+			assertThat(registry.getContainer()).isNotNull();
 		});
 	}
 
@@ -182,7 +182,7 @@ class GearmanWorkerLifecycleTests {
 		@Override
 		public void afterSingletonsInstantiated() {
 			GearmanWorkerRegistry current = this.registry.getObject();
-			this.runningDuringInitialization = current.isRunning() || current.getWorker() != null;
+			this.runningDuringInitialization = current.isRunning() || current.getContainer() != null;
 		}
 
 	}

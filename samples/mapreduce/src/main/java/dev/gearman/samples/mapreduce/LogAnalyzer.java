@@ -38,7 +38,7 @@ public class LogAnalyzer {
 	 */
 	public LogReport analyze(BufferedReader log) throws IOException {
 		List<String> chunks = split(log);
-		List<LogCounts> partials = this.gearman.callAll("count_log_chunk", chunks, LogCounts.class);
+		List<LogCounts> partials = this.gearman.callAll("count_log_chunk", chunks, LogCounts.class).values();
 		LogCounts total = partials.stream().reduce(LogCounts.NONE, LogCounts::plus);
 		return LogReport.of(chunks.size(), total, this.topPaths);
 	}

@@ -1,22 +1,43 @@
 package dev.gearman.samples.reverse;
 
-import dev.gearman.spring.core.GearmanTemplate;
+import dev.gearman.client.GearmanJobFailedException;
+import dev.gearman.client.GearmanNoWorkerException;
+import dev.gearman.client.GearmanTimeoutException;
 import org.springframework.stereotype.Service;
 
 /**
- * Calls the {@code reverse} function through the injected template; whichever worker is free serves it.
+ * Calls the {@code reverse} function through its typed client; whichever worker is free serves it.
  */
 @Service
 public class ReverseClient {
 
-	private final GearmanTemplate gearman;
+	private final Reverser reverser;
 
-	public ReverseClient(GearmanTemplate gearman) {
-		this.gearman = gearman;
+	/**
+	 * Creates the client.
+	 * @param reverser the typed client
+	 */
+	public ReverseClient(Reverser reverser) {
+		this.reverser = reverser;
 	}
 
+	/**
+	 * Reverses a text on a worker.
+	 * @param text the text
+	 * @return the text reversed, or why the worker would not
+	 */
 	public String reverse(String text) {
-		return this.gearman.call("reverse", text);
+		try {
+			return this.reverser.reverse(text);
+		}
+		catch (GearmanJobFailedException ex) {
+			// the worker failed the job: FailJobException's reason
+			return "not reversed: " + ex.reason();
+		}
+		catch (GearmanNoWorkerException | GearmanTimeoutException ex) {
+			// nobody serves 'reverse' (with gearman.client.fail-if-no-worker), or not in time
+			throw new IllegalStateException("reversing is unavailable right now", ex);
+		}
 	}
 
 }

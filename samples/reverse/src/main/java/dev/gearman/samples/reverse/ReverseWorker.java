@@ -1,6 +1,7 @@
 package dev.gearman.samples.reverse;
 
 import dev.gearman.spring.annotation.GearmanFunction;
+import dev.gearman.worker.FailJobException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +18,9 @@ public class ReverseWorker {
 	 */
 	@GearmanFunction
 	public String reverse(String text) {
+		if (text.isBlank()) {
+			throw new FailJobException("nothing to reverse");
+		}
 		return new StringBuilder(text).reverse().toString();
 	}
 

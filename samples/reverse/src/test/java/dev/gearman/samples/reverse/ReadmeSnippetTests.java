@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Java snippets of the top-level README's three-step guide must be code of this sample, word for word, so
- * that they are compiled (and run by {@link ReverseSampleTests}) on every build.
+ * The Java snippets of the top-level README's guide must be code of this sample (or of its tests), word for word,
+ * so that they are compiled (and run by {@link ReverseSampleTests} and {@link ReverseWorkerTests}) on every build.
  */
 class ReadmeSnippetTests {
 
@@ -31,9 +31,11 @@ class ReadmeSnippetTests {
 		}
 		assertThat(snippets).as("java snippets in README.md").hasSizeGreaterThanOrEqualTo(2);
 		StringBuilder sources = new StringBuilder();
-		try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-			for (Path file : files.filter((f) -> f.toString().endsWith(".java")).toList()) {
-				sources.append(normalize(Files.readString(file))).append('\n');
+		for (String root : List.of("src/main/java", "src/test/java")) {
+			try (Stream<Path> files = Files.walk(Path.of(root))) {
+				for (Path file : files.filter((f) -> f.toString().endsWith(".java")).toList()) {
+					sources.append(normalize(Files.readString(file))).append('\n');
+				}
 			}
 		}
 		for (String snippet : snippets) {

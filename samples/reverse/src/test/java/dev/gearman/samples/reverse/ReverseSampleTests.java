@@ -14,8 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the sample end to end on an embedded server: our client, and the {@code gearman} CLI from Debian's
- * gearman-tools, call the {@code reverse} worker.
+ * Runs the sample end to end on an embedded server: our template, the typed client and the {@code gearman} CLI
+ * from Debian's gearman-tools call the {@code reverse} worker; the worker's reason for failing reaches the caller.
  */
 @SpringBootTest
 @EmbeddedGearmanServer
@@ -24,12 +24,21 @@ class ReverseSampleTests {
 	@Autowired
 	private GearmanTemplate gearman;
 
+	@Autowired
+	private ReverseClient client;
+
 	@Value("${local.gearman.port}")
 	private int port;
 
 	@Test
 	void templateCallShouldReverse() {
 		assertThat(this.gearman.call("reverse", "Hello World!")).isEqualTo("!dlroW olleH");
+	}
+
+	@Test
+	void typedClientShouldReverseAndReportTheWorkersReason() {
+		assertThat(this.client.reverse("Hello World!")).isEqualTo("!dlroW olleH");
+		assertThat(this.client.reverse("  ")).isEqualTo("not reversed: nothing to reverse");
 	}
 
 	@Test

@@ -3,12 +3,9 @@ package dev.gearman.samples.thumbnails;
 import java.io.IOException;
 import java.util.List;
 
-import dev.gearman.client.GearmanWorkerException;
+import dev.gearman.spring.core.BatchResult;
 import dev.gearman.spring.core.GearmanTemplate;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -30,17 +27,18 @@ public class ThumbnailController {
 		this.widths = widths;
 	}
 
+	/**
+	 * Resizes an upload to every configured width. A worker that refuses it (not an image) fails the batch at once,
+	 * and {@code gearman.web.problem-details.enabled} turns that into a 422 problem detail with the worker's reason.
+	 * @param image the upload
+	 * @return one thumbnail per width
+	 * @throws IOException if the upload cannot be read
+	 */
 	@PostMapping("/thumbnails")
 	public List<Thumbnail> thumbnails(@RequestParam MultipartFile image) throws IOException {
 		byte[] bytes = image.getBytes();
 		List<ResizeRequest> jobs = this.widths.stream().map((width) -> new ResizeRequest(width, bytes)).toList();
-		return this.gearman.callAll("thumbnail", jobs, Thumbnail.class);
-	}
-
-	/** The worker refused the upload, e.g. because it is not an image. */
-	@ExceptionHandler
-	ProblemDetail workerFailed(GearmanWorkerException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		return this.gearman.callAll("thumbnail", jobs, Thumbnail.class, BatchResult.Mode.FAIL_FAST).values();
 	}
 
 }

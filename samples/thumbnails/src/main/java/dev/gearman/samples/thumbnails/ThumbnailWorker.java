@@ -10,6 +10,7 @@ import java.io.IOException;
 import javax.imageio.ImageIO;
 
 import dev.gearman.spring.annotation.GearmanFunction;
+import dev.gearman.worker.FailJobException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,11 +29,12 @@ public class ThumbnailWorker {
 	@GearmanFunction
 	public Thumbnail thumbnail(ResizeRequest request) throws IOException {
 		if (request.width() < 1 || request.width() > 4096) {
-			throw new IllegalArgumentException("width " + request.width() + " (expected: 1..4096)");
+			throw new FailJobException("width " + request.width() + " (expected: 1..4096)");
 		}
 		BufferedImage image = ImageIO.read(new ByteArrayInputStream(request.image()));
 		if (image == null) {
-			throw new IllegalArgumentException("not an image ImageIO can read");
+			// a refusal with a reason for the caller, not a bug of the worker
+			throw new FailJobException("not an image ImageIO can read");
 		}
 		int width = request.width();
 		int height = Math.max(1, Math.round((float) image.getHeight() * width / image.getWidth()));

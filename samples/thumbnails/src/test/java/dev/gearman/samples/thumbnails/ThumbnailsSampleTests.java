@@ -19,6 +19,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
@@ -57,10 +58,12 @@ class ThumbnailsSampleTests {
 	}
 
 	@Test
-	void uploadThatIsNotAnImageShouldBeRefused() {
-		int status = upload("hello".getBytes(StandardCharsets.UTF_8))
-			.exchange((request, response) -> response.getStatusCode().value());
-		assertThat(status).isEqualTo(422);
+	void uploadThatIsNotAnImageShouldBeRefusedWithTheWorkersReason() {
+		ProblemDetail problem = upload("hello".getBytes(StandardCharsets.UTF_8)).exchange((request, response) -> {
+			assertThat(response.getStatusCode().value()).isEqualTo(422);
+			return response.bodyTo(ProblemDetail.class);
+		});
+		assertThat(problem.getDetail()).isEqualTo("3 of 3 calls failed: not an image ImageIO can read");
 	}
 
 	private RestClient.RequestBodySpec upload(byte[] file) {

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of Gearman failures as HTTP problem details in web applications.
+ */
+@NullMarked
+package dev.gearman.spring.boot.autoconfigure.web;
+
+import org.jspecify.annotations.NullMarked;
