@@ -5,6 +5,9 @@ import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
+import dev.gearman.server.history.JobHistoryStore;
+import dev.gearman.server.store.DeadLetter;
+import dev.gearman.server.store.DeadLetterStore;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
@@ -12,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A durable {@link JobStore} on the {@code gearman_queue} table of any JDBC database (H2, PostgreSQL and
- * MySQL/MariaDB are tested). The table comes from the Flyway migrations in {@code classpath:db/gearman/{vendor}}.
+ * MySQL/MariaDB are tested), with the dead letters ({@code gearman_dead_letter}) and the job history
+ * ({@code gearman_job_history}) beside it. The tables come from the Flyway migrations in
+ * {@code classpath:db/gearman/{vendor}} (see {@link QueueSchema}).
  * <p>
  * Inserts and deletes from every connection are handed to writer threads that commit them in batches (group
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
@@ -31,6 +36,10 @@ public final class JdbcJobStore implements JobStore {
 	private final GroupCommitWriter[] writers;
 
 	private final StoreAvailability availability;
+
+	private final JdbcDeadLetters deadLetters;
+
+	private final JdbcJobHistory history;
 
 	/**
 	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
@@ -55,6 +64,8 @@ public final class JdbcJobStore implements JobStore {
 		for (GroupCommitWriter writer : this.writers) {
 			writer.start();
 		}
+		this.deadLetters = new JdbcDeadLetters(dataSource, settings);
+		this.history = new JdbcJobHistory(dataSource, settings);
 	}
 
 	@Override
@@ -76,7 +87,34 @@ public final class JdbcJobStore implements JobStore {
 
 	@Override
 	public void remove(String function, String unique, long sequence) {
-		writerFor(function, unique).delete(new StoreOperation.Delete(function, unique, sequence));
+		writerFor(function, unique).writeRow(new StoreOperation.Delete(function, unique, sequence));
+	}
+
+	/** Rides along with the writer's next commit, like a delete; the same writer as the job's insert. */
+	@Override
+	public void retryLater(String function, String unique, long sequence, int attempts, long whenToRun,
+			String lastError) {
+		writerFor(function, unique).writeRow(new StoreOperation.RetryLater(function, unique, sequence, attempts,
+				whenToRun, lastError));
+	}
+
+	/**
+	 * The row is copied to {@code gearman_dead_letter} and deleted in one transaction of the job's writer, so the job
+	 * is in exactly one of the two tables whenever the process stops.
+	 */
+	@Override
+	public void bury(DeadLetter letter) {
+		writerFor(letter.function(), letter.unique()).writeRow(new StoreOperation.Bury(letter));
+	}
+
+	@Override
+	public DeadLetterStore deadLetters() {
+		return this.deadLetters;
+	}
+
+	@Override
+	public JobHistoryStore history() {
+		return this.history;
 	}
 
 	/** The writer of a key: always the same one, so a job's delete is ordered after its insert. */
@@ -158,6 +196,8 @@ public final class JdbcJobStore implements JobStore {
 		for (GroupCommitWriter writer : this.writers) {
 			writer.close();
 		}
+		this.deadLetters.close();
+		this.history.close();
 	}
 
 }
