@@ -221,6 +221,15 @@ public final class GearmanClient implements AutoCloseable {
 				this.settings.connection().connectTimeout(), adminTimeout(), command, true);
 	}
 
+	/**
+	 * The server that jobs with a unique id go to: where their status, dead letters and history are.
+	 * @param unique the unique id
+	 * @return the server
+	 */
+	public ServerAddress serverFor(String unique) {
+		return this.connections.get(serverIndex(unique)).address();
+	}
+
 	private Duration adminTimeout() {
 		return (this.settings.defaultTimeout() != null) ? this.settings.defaultTimeout() : Duration.ofSeconds(30);
 	}

@@ -14,6 +14,9 @@ import dev.gearman.client.JobListener;
 import dev.gearman.client.JobPriority;
 import dev.gearman.client.JobRequest;
 import dev.gearman.client.JobStatus;
+import dev.gearman.connection.ServerAddress;
+import dev.gearman.server.history.JobEvent;
+import dev.gearman.server.operations.OperatorText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * by a {@link GearmanPayloadConverter} ({@code byte[]}, {@code String}, or JSON). Synchronous calls wait at most
  * the client's timeout ({@code gearman.client.timeout}) and throw the client's exceptions unwrapped
  * ({@link dev.gearman.client.GearmanTimeoutException}, {@link dev.gearman.client.GearmanWorkerException}, …).
+ * Operators' calls for failed jobs ({@link #deadLetters()}, {@link #history}) go to the servers' admin commands.
  */
 public class GearmanTemplate {
 
@@ -218,6 +222,52 @@ public class GearmanTemplate {
 		return await(this.client.getStatusByUnique(unique));
 	}
 
+	/**
+	 * The dead letters of the job server, when the client talks to exactly one.
+	 * @return the operations
+	 * @throws IllegalStateException if the client talks to several servers (use {@link #deadLetters(ServerAddress)})
+	 */
+	public DeadLetterOperations deadLetters() {
+		List<ServerAddress> servers = this.client.servers();
+		if (servers.size() != 1) {
+			throw new IllegalStateException("job servers: " + servers + " (expected: one; name the server with"
+					+ " deadLetters(ServerAddress), each server keeps its own dead letters)");
+		}
+		return deadLetters(servers.get(0));
+	}
+
+	/**
+	 * The dead letters of one job server.
+	 * @param server the server, one of the client's
+	 * @return the operations
+	 */
+	public DeadLetterOperations deadLetters(ServerAddress server) {
+		return new DeadLetterOperations(this.client, server);
+	}
+
+	/**
+	 * What happened to a background job, when its server records history ({@code gearman.server.history.enabled}).
+	 * @param job the job
+	 * @return its events in the order they happened; empty if none are recorded
+	 */
+	public List<JobEvent> history(JobHandle job) {
+		return events(job.server(), "history handle " + job.handle());
+	}
+
+	/**
+	 * What happened to the background jobs with a unique id, under any handle (a job gets a new handle when it is
+	 * replayed after a restart or requeued), on the server the id goes to.
+	 * @param unique the unique id
+	 * @return the events in the order they happened
+	 */
+	public List<JobEvent> historyByUnique(String unique) {
+		return events(this.client.serverFor(unique), "history unique " + DeadLetterOperations.word(unique));
+	}
+
+	private List<JobEvent> events(ServerAddress server, String command) {
+		return await(this.client.adminList(server, command)).stream().map(OperatorText::event).toList();
+	}
+
 	private CompletableFuture<byte[]> submit(JobRequest request) {
 		JobRecorder.Recording recording = this.recorder.start("client", request.function());
 		return this.client.submit(request)
@@ -228,7 +278,7 @@ public class GearmanTemplate {
 		return JobRequest.of(function, this.converter.toBytes(payload));
 	}
 
-	private static <T> T await(CompletableFuture<T> future) {
+	static <T> T await(CompletableFuture<T> future) {
 		try {
 			return future.get();
 		}

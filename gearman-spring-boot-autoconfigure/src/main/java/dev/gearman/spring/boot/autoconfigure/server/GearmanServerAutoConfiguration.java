@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.gearman.server.GearmanServer;
+import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
@@ -37,12 +38,14 @@ import org.springframework.core.env.PropertySource;
  * can be pointed at it; with {@code gearman.server.port=0} the bound port is published as
  * {@code local.gearman.port}. It drains when the context closes, before the application's workers stop (see
  * {@link GearmanServerLifecycle}). {@link EngineListener} and {@link JobStoreListener} beans receive the job and
- * store events, e.g. for metrics.
+ * store events, e.g. for metrics. Failed jobs follow {@code gearman.server.retry.*} (retries, dead letters kept as
+ * {@code gearman.server.dead-letters.*} says) and, with {@code gearman.server.history.enabled}, leave a history.
  */
 @AutoConfiguration
 @ConditionalOnClass(GearmanServer.class)
 @ConditionalOnBooleanProperty("gearman.server.enabled")
-@EnableConfigurationProperties(GearmanServerProperties.class)
+@EnableConfigurationProperties({ GearmanServerProperties.class, GearmanRetryProperties.class,
+		GearmanDeadLetterProperties.class, GearmanHistoryProperties.class })
 public final class GearmanServerAutoConfiguration {
 
 	/** The property the bound port is published under. */
@@ -52,7 +55,8 @@ public final class GearmanServerAutoConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	@ConditionalOnMissingBean
-	GearmanServer gearmanServer(GearmanServerProperties properties, ObjectProvider<JobStore> store,
+	GearmanServer gearmanServer(GearmanServerProperties properties, GearmanRetryProperties retry,
+			GearmanDeadLetterProperties deadLetters, GearmanHistoryProperties history, ObjectProvider<JobStore> store,
 			ObjectProvider<EngineListener> listeners, ObjectProvider<JobStoreListener> storeListeners,
 			ApplicationContext context) {
 		JobStore jobStore = store.getIfAvailable(() -> nonDurableStore(context.getEnvironment()));
@@ -63,7 +67,11 @@ public final class GearmanServerAutoConfiguration {
 		List<EngineListener> forEngine = listeners.orderedStream().toList();
 		EngineListener listener = forEngine.isEmpty() ? EngineListener.NONE
 				: (forEngine.size() == 1) ? forEngine.get(0) : new CompositeEngineListener(forEngine);
-		GearmanServer server = new GearmanServer(properties.toSettings(), jobStore, listener);
+		GearmanServerSettings settings = properties.toSettings();
+		settings.setRetryRules(retry.toRules(settings.getRetryLimit()));
+		settings.setDeadLetters(deadLetters.toSettings());
+		settings.setHistory(history.toSettings());
+		GearmanServer server = new GearmanServer(settings, jobStore, listener);
 		server.start();
 		publishPort(context, server.port());
 		return server;
