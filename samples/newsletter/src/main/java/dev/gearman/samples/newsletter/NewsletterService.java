@@ -15,7 +15,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Sends newsletters: queues one background {@code deliver_newsletter} job per batch of addresses still due, and
- * follows the batches' progress. Sending again retries exactly the addresses that failed.
+ * follows the batches' progress. The job server retries failed batches; sending again queues the addresses still
+ * not sent (e.g. after their batch ended in the dead letters).
  */
 @Service
 public class NewsletterService {
@@ -70,7 +71,8 @@ public class NewsletterService {
 	}
 
 	/**
-	 * Waits until the job server has finished every batch, logging progress.
+	 * Waits until the job server has finished every batch (retries included: a batch waiting for its next attempt
+	 * is still known to the server), logging progress.
 	 * @param newsletterId the newsletter
 	 * @param batches the batch jobs
 	 * @param timeout how long to wait at most
