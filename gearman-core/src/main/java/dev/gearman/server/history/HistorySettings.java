@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Whether and how long the server keeps the history of background jobs. Off by default: each job then costs two
- * more rows (submitted, ended) and one per failed attempt, written beside the queue by a writer of their own.
+ * more rows (submitted, ended) and one per failed attempt.
  */
 public final class HistorySettings {
 

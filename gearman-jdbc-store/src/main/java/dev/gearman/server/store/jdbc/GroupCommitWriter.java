@@ -85,6 +85,13 @@ final class GroupCommitWriter {
 
 	private final AtomicLong committedInserts = new AtomicLong();
 
+	/** Row writes queued since start, and those committed: they commit in the order they were queued. */
+	private final AtomicLong rowWritesQueued = new AtomicLong();
+
+	private final Object rowWritesProgress = new Object();
+
+	private long rowWritesCommitted;
+
 	private volatile boolean running = true;
 
 	/** The inserts the writer drained; the watchdog fails those past their deadline that no transaction took. */
@@ -169,7 +176,29 @@ final class GroupCommitWriter {
 			logger.debug("Store closed: {} not written; the job's row stays and runs again after a restart", write);
 			return;
 		}
+		this.rowWritesQueued.incrementAndGet();
 		this.queue.add(write);
+	}
+
+	/**
+	 * Waits until the row writes queued so far are committed (the writer commits them with its next transaction, or
+	 * within the row-write delay).
+	 * @param timeoutNanos the longest wait
+	 * @return whether they were committed in time
+	 */
+	boolean awaitRowWrites(long timeoutNanos) throws InterruptedException {
+		long target = this.rowWritesQueued.get();
+		long deadline = System.nanoTime() + timeoutNanos;
+		synchronized (this.rowWritesProgress) {
+			while (this.rowWritesCommitted < target) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !this.writer.isAlive()) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.rowWritesProgress, left);
+			}
+		}
+		return true;
 	}
 
 	/** Stops taking writes and wakes the writer to commit what is queued; {@link #close()} waits for it. */
@@ -326,6 +355,7 @@ final class GroupCommitWriter {
 			List<Insert> committed;
 			try {
 				committed = commit(deletes, inserts, false);
+				rowWritesCommitted(deletes.size());
 			}
 			catch (OutcomeUnknownException ex) {
 				failInDoubt(deletes, inserts, ex);
@@ -351,6 +381,7 @@ final class GroupCommitWriter {
 	private void commitOneByOne(List<RowWrite> deletes, List<Insert> inserts) {
 		try {
 			commit(deletes, List.of(), false);
+			rowWritesCommitted(deletes.size());
 		}
 		catch (SQLException | RuntimeException ex) {
 			// deletes whose outcome is unknown are simply deleted again: a job's row is deleted by its sequence
@@ -420,6 +451,16 @@ final class GroupCommitWriter {
 		this.reporter.committed(deletes.size(), claimed.size(), System.nanoTime() - startNanos);
 		this.availability.committed(failuresAtStart);
 		return claimed;
+	}
+
+	/** Counts queued row writes as committed, for {@link #awaitRowWrites}. */
+	private void rowWritesCommitted(int count) {
+		if (count > 0) {
+			synchronized (this.rowWritesProgress) {
+				this.rowWritesCommitted += count;
+				this.rowWritesProgress.notifyAll();
+			}
+		}
 	}
 
 	private List<Insert> claim(List<Insert> inserts) {

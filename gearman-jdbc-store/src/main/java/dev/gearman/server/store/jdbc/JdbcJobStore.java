@@ -65,7 +65,9 @@ public final class JdbcJobStore implements JobStore {
 			writer.start();
 		}
 		this.deadLetters = new JdbcDeadLetters(dataSource, settings);
-		this.history = new JdbcJobHistory(dataSource, settings);
+		this.history = new JdbcJobHistory(dataSource, settings,
+				(event) -> writerFor(event.function(), event.unique()).writeRow(new StoreOperation.History(event)),
+				this::awaitRowWrites);
 	}
 
 	@Override
@@ -197,7 +199,21 @@ public final class JdbcJobStore implements JobStore {
 			writer.close();
 		}
 		this.deadLetters.close();
-		this.history.close();
+	}
+
+	/** Waits, at most the timeout, until the row writes handed to the writers so far are committed. */
+	private void awaitRowWrites() {
+		long deadline = System.nanoTime() + this.settings.getTimeout().toNanos();
+		try {
+			for (GroupCommitWriter writer : this.writers) {
+				if (!writer.awaitRowWrites(Math.max(0, deadline - System.nanoTime()))) {
+					return;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

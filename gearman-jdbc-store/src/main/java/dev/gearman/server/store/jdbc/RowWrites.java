@@ -6,17 +6,19 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.gearman.server.history.JobEvent;
 import dev.gearman.server.store.DeadLetter;
 import dev.gearman.server.store.jdbc.StoreOperation.Bury;
 import dev.gearman.server.store.jdbc.StoreOperation.Delete;
+import dev.gearman.server.store.jdbc.StoreOperation.History;
 import dev.gearman.server.store.jdbc.StoreOperation.RetryLater;
 import dev.gearman.server.store.jdbc.StoreOperation.RowWrite;
 
 /**
  * The SQL of a group commit's {@link RowWrite}s, one JDBC batch per kind, inside the {@link QueueTransaction} that
  * carries them: moves to the dead letters first (each copies its job's row before the row is deleted), then
- * deletes, then failed attempts. Every kind names its row by the full key and sequence, and each is safe to run
- * twice.
+ * deletes, then failed attempts, then job history events. Every kind but the history names its row by the full key
+ * and sequence, and each is safe to run twice.
  */
 final class RowWrites {
 
@@ -27,6 +29,7 @@ final class RowWrites {
 		List<Delete> deletes = new ArrayList<>(writes.size());
 		List<DeadLetter> buried = new ArrayList<>();
 		List<RetryLater> retries = new ArrayList<>();
+		List<JobEvent> events = new ArrayList<>();
 		for (RowWrite write : writes) {
 			if (write instanceof Delete delete) {
 				deletes.add(delete);
@@ -40,6 +43,9 @@ final class RowWrites {
 			else if (write instanceof RetryLater retry) {
 				retries.add(retry);
 			}
+			else if (write instanceof History history) {
+				events.add(history.event());
+			}
 		}
 		if (!buried.isEmpty()) {
 			bury(connection, buried, queryTimeout);
@@ -49,6 +55,9 @@ final class RowWrites {
 		}
 		if (!retries.isEmpty()) {
 			retryLater(connection, retries, queryTimeout);
+		}
+		if (!events.isEmpty()) {
+			JdbcJobHistory.insert(connection, events, queryTimeout);
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.gearman.server.store.jdbc;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.gearman.server.history.JobEvent;
 import dev.gearman.server.store.DeadLetter;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
@@ -122,6 +123,15 @@ sealed interface StoreOperation {
 	 * @param letter the letter
 	 */
 	record Bury(DeadLetter letter) implements RowWrite {
+	}
+
+	/**
+	 * An event of the job history, written with the job's other row writes: no commit of its own, and in the order
+	 * of the job's other writes. Repeating it after a lost commit answer writes the event twice, which an audit
+	 * trail can bear.
+	 * @param event the event
+	 */
+	record History(JobEvent event) implements RowWrite {
 	}
 
 	/**
