@@ -1,11 +1,5 @@
 package dev.gearman.server.app;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +21,11 @@ import dev.gearman.server.store.StoredDeadLetter;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -41,26 +35,29 @@ import static org.awaitility.Awaitility.await;
  */
 class FailedJobCrashIT {
 
-	private static final Path JAR = Path.of("target", "gearman-server-app.jar");
-
 	private static final Duration WAIT = Duration.ofSeconds(90);
 
 	@TempDir
 	Path dataDir;
 
-	private final List<Process> processes = new ArrayList<>();
+	private AppProcesses apps;
+
+	@BeforeEach
+	void createApps() {
+		this.apps = new AppProcesses(this.dataDir);
+	}
 
 	@AfterEach
 	void killServers() {
-		this.processes.forEach(Process::destroyForcibly);
+		this.apps.close();
 	}
 
 	@Test
 	void jobsWaitingToBeRetriedShouldStillWaitAfterARestartAndThenRun() throws Exception {
-		assertThat(JAR).as("the repackaged jar (mvn package)").exists();
+		assertThat(AppProcesses.JAR).as("the repackaged jar (mvn package)").exists();
 		int jobs = 20;
-		int port = freePort();
-		Process server = startServer(port, "first.log", "--gearman.server.retry.max-attempts=3",
+		int port = AppProcesses.freePort();
+		Process server = this.apps.start(port, "first.log", dataDir(), "--gearman.server.retry.max-attempts=3",
 				"--gearman.server.retry.initial-delay=20s", "--gearman.server.retry.jitter=0");
 		try (GearmanClient client = new GearmanClient(GearmanClientSettings.of("127.0.0.1:" + port));
 				GearmanWorker failing = new GearmanWorker(GearmanWorkerSettings.of("127.0.0.1:" + port))) {
@@ -75,8 +72,8 @@ class FailedJobCrashIT {
 		server.destroy();
 		assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the app stopped").isTrue();
 		long restartedAt = System.nanoTime();
-		int newPort = freePort();
-		startServer(newPort, "second.log");
+		int newPort = AppProcesses.freePort();
+		this.apps.start(newPort, "second.log", dataDir());
 		assertThat(jobsWithAttempts(newPort, 1)).as("replayed with their attempts").isEqualTo(jobs);
 		Set<String> ran = ConcurrentHashMap.newKeySet();
 		try (RawConnection probe = RawConnection.worker("127.0.0.1", newPort, "probe", "retry")) {
@@ -98,10 +95,10 @@ class FailedJobCrashIT {
 
 	@Test
 	void killDashNineWhileJobsMoveToTheDeadLettersShouldLeaveEachJobInExactlyOnePlace() throws Exception {
-		assertThat(JAR).as("the repackaged jar (mvn package)").exists();
+		assertThat(AppProcesses.JAR).as("the repackaged jar (mvn package)").exists();
 		int jobs = 400;
-		int port = freePort();
-		Process server = startServer(port, "first.log", "--gearman.server.retry.max-attempts=1");
+		int port = AppProcesses.freePort();
+		Process server = this.apps.start(port, "first.log", dataDir(), "--gearman.server.retry.max-attempts=1");
 		AtomicInteger failed = new AtomicInteger();
 		Set<String> acknowledged;
 		try (GearmanClient client = new GearmanClient(GearmanClientSettings.of("127.0.0.1:" + port));
@@ -117,8 +114,8 @@ class FailedJobCrashIT {
 			// SIGKILL in the middle of the stream of moves: no shutdown hook, no flush
 			server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 		}
-		int newPort = freePort();
-		startServer(newPort, "second.log", "--gearman.server.retry.max-attempts=1");
+		int newPort = AppProcesses.freePort();
+		this.apps.start(newPort, "second.log", dataDir(), "--gearman.server.retry.max-attempts=1");
 		Set<String> ranAgain = ConcurrentHashMap.newKeySet();
 		try (GearmanWorker healthy = new GearmanWorker(GearmanWorkerSettings.of("127.0.0.1:" + newPort))) {
 			healthy.register("move", (job) -> {
@@ -137,6 +134,10 @@ class FailedJobCrashIT {
 		accounted.addAll(ranAgain);
 		assertThat(accounted).as("every acknowledged job is a dead letter or ran again").containsAll(acknowledged);
 		assertThat(dead).as("the moves committed before the kill").isNotEmpty();
+	}
+
+	private String dataDir() {
+		return "--gearman.server.data-dir=" + this.dataDir.resolve("data");
 	}
 
 	/** Submits background jobs with unique ids and returns the ids whose JOB_CREATED came. */
@@ -182,33 +183,6 @@ class FailedJobCrashIT {
 		}
 	}
 
-	private Process startServer(int port, String logName, String... arguments)
-			throws IOException, InterruptedException {
-		Path log = this.dataDir.resolve(logName);
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", JAR.toString(),
-				"--gearman.server.address=127.0.0.1", "--gearman.server.port=" + port, "--server.port=0",
-				"--gearman.server.data-dir=" + this.dataDir.resolve("data")));
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-			.start();
-		this.processes.add(process);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (!Files.readString(log, StandardCharsets.UTF_8).contains("listening on")) {
-			if (!process.isAlive() || System.nanoTime() > deadline) {
-				fail("server app did not start:\n" + Files.readString(log));
-			}
-			Thread.sleep(100);
-		}
-		return process;
-	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
 
 }

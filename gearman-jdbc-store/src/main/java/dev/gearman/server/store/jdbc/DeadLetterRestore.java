@@ -54,7 +54,7 @@ final class DeadLetterRestore {
 				}
 			}
 			catch (SQLException | RuntimeException ex) {
-				rollback(connection, ex);
+				QueueTransaction.rollback(connection, ex);
 				return ex;
 			}
 			try {
@@ -139,15 +139,6 @@ final class DeadLetterRestore {
 			try (ResultSet rows = statement.executeQuery()) {
 				return rows.next() && rows.getLong(1) > 0;
 			}
-		}
-	}
-
-	private static void rollback(Connection connection, Exception failure) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException | RuntimeException rollbackFailure) {
-			failure.addSuppressed(rollbackFailure);
 		}
 	}
 

@@ -128,7 +128,7 @@ final class QueueTransaction {
 		}
 	}
 
-	private static void rollback(Connection connection, Exception failure) {
+	static void rollback(Connection connection, Exception failure) {
 		try {
 			connection.rollback();
 		}
