@@ -33,7 +33,8 @@ final class JobHistoryRecorder {
 		if (isOn(job)) {
 			String detail = (type == JobEvent.Type.CANCELLED || type == JobEvent.Type.SUBMITTED
 					|| type == JobEvent.Type.RESTORED || type == JobEvent.Type.REQUEUED) ? null : job.lastError;
-			this.store.record(event(job, type, detail, (detail != null) ? job.lastWorker : null, 0, null));
+			this.store.record(event(job, type, detail,
+					(detail != null && job.lastWorker != null) ? StoreWrites.workerId(job.lastWorker) : null, 0, null));
 		}
 	}
 
@@ -48,7 +49,7 @@ final class JobHistoryRecorder {
 		if (size <= this.maxResultSize) {
 			kept = (buffer != null) ? ByteBufUtil.getBytes(buffer) : result.data();
 		}
-		String worker = (job.worker != null) ? job.worker.clientId : null;
+		String worker = (job.worker != null) ? StoreWrites.workerId(job.worker.clientId) : null;
 		this.store.record(event(job, JobEvent.Type.COMPLETED, null, worker, size, kept));
 	}
 

@@ -29,6 +29,9 @@ final class StoreWrites {
 
 	private static final Logger logger = LoggerFactory.getLogger(StoreWrites.class);
 
+	/** The longest worker client id a dead letter or a history event keeps. */
+	static final int MAX_WORKER_ID_LENGTH = 255;
+
 	/** Prefix of the store keys generated for background jobs submitted without a usable unique id. */
 	static final String GENERATED_KEY_PREFIX = "~gearman-";
 
@@ -175,11 +178,22 @@ final class StoreWrites {
 		DeadLetter letter = new DeadLetter(job.function.name, key, job.sequence, job.priority.ordinal(),
 				job.payloadBytes(), job.attempts, job.firstAttemptMillis,
 				(job.lastFailureMillis != 0) ? job.lastFailureMillis : nowMillis, String.valueOf(job.lastError),
-				(job.lastWorker != null) ? job.lastWorker : "-", stored);
+				workerId(job.lastWorker), stored);
 		this.store.bury(letter);
 		if (this.keptInMemory != null) {
 			this.keptInMemory.add(letter.withErrorAtMost(FailedAttempts.MAX_ERROR_LENGTH));
 		}
+	}
+
+	/**
+	 * A worker's client id as dead letters and history keep it: at most {@value #MAX_WORKER_ID_LENGTH} characters,
+	 * since SET_CLIENT_ID takes any length a packet can carry; {@code -} if none.
+	 */
+	static String workerId(@Nullable String clientId) {
+		if (clientId == null) {
+			return "-";
+		}
+		return (clientId.length() <= MAX_WORKER_ID_LENGTH) ? clientId : clientId.substring(0, MAX_WORKER_ID_LENGTH);
 	}
 
 	/** Deletes a job's row if it has one; a row still being written is left for its answer to handle. */

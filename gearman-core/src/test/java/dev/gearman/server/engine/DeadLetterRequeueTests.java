@@ -116,6 +116,22 @@ class DeadLetterRequeueTests extends EngineTestSupport {
 			.containsExactly("b", "c");
 	}
 
+	@Test
+	void hostileWorkerShouldLeaveOnlyBoundedTextInTheDeadLetters() {
+		TestPeer worker = worker("f");
+		worker.send(PacketType.SET_CLIENT_ID, "w".repeat(100_000));
+		String handle = submitBg(peer(), "f", "u", "data");
+		for (int attempt = 1; attempt <= 2; attempt++) {
+			advance(Duration.ofMinutes(1));
+			grab(worker);
+			worker.sendData(PacketType.WORK_EXCEPTION, "x".repeat(100_000), handle);
+		}
+		sync();
+		StoredDeadLetter letter = onlyLetter();
+		assertThat(letter.worker()).hasSizeLessThanOrEqualTo(StoreWrites.MAX_WORKER_ID_LENGTH);
+		assertThat(letter.lastError()).hasSize(FailedAttempts.MAX_ERROR_LENGTH);
+	}
+
 	/** Two attempts that end in WORK_EXCEPTION, a backoff between them: the job dies. */
 	private void killTwice(TestPeer worker, String handle) {
 		for (int attempt = 1; attempt <= 2; attempt++) {
