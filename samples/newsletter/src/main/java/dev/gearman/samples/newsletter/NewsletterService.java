@@ -7,6 +7,8 @@ import java.util.List;
 
 import dev.gearman.client.JobHandle;
 import dev.gearman.client.JobStatus;
+import dev.gearman.server.store.StoredDeadLetter;
+import dev.gearman.spring.core.DeadLetterOperations;
 import dev.gearman.spring.core.GearmanTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,22 @@ public class NewsletterService {
 		}
 		logger.info("Newsletter {}: {} addresses queued in {} batches", newsletterId, due.size(), batches.size());
 		return batches;
+	}
+
+	/**
+	 * Requeues the batches that used up their attempts, e.g. once the mail server is back: the job server keeps them
+	 * as dead letters, and each runs again with a fresh attempt count, sending only to the addresses not sent yet.
+	 * @return the requeued batches
+	 */
+	public List<JobHandle> requeueDeadBatches() {
+		DeadLetterOperations deadLetters = this.gearman.deadLetters();
+		List<JobHandle> requeued = new ArrayList<>();
+		for (StoredDeadLetter letter : deadLetters.list("deliver_newsletter", 0, 100)) {
+			logger.info("Requeueing batch {} ({} attempts, last: {})", letter.unique(), letter.attempts(),
+					letter.lastError());
+			requeued.add(deadLetters.requeue(letter.id()));
+		}
+		return requeued;
 	}
 
 	/**

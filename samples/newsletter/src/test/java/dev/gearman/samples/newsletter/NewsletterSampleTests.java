@@ -134,8 +134,9 @@ class NewsletterSampleTests {
 				+ " mailbox unavailable");
 		// the operator fixes the address and requeues the batch: only that address is sent to
 		this.mailer.refuse(id, "");
-		JobHandle requeued = deadLetters.requeue(letter.id());
-		assertThat(this.newsletters.await(id, List.of(requeued), Duration.ofSeconds(20)))
+		List<JobHandle> requeued = this.newsletters.requeueDeadBatches();
+		assertThat(requeued).hasSize(1);
+		assertThat(this.newsletters.await(id, requeued, Duration.ofSeconds(20)))
 			.isEqualTo(new DeliveryCounts(0, 0, 200, 0));
 		assertThat(this.mailer.attempts(id, "reader10@example.com")).isEqualTo(5);
 		assertThat(READERS).allSatisfy((email) -> assertThat(this.mailer.delivered(id, email)).isEqualTo(1));
