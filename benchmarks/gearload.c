@@ -8,6 +8,11 @@
  *   gearload idle  HOST PORT CONNS HOLD_S SERVER_PID   hold CONNS idle connections (each proven live with one
  *                                                      ECHO_REQ), measure the server's RSS and CPU while they
  *                                                      sit idle, then run the probe for HOLD_S seconds
+ *   gearload retry HOST PORT FN N WORKERS FAIL_PCT MAX_S
+ *                                                      WORKERS workers fail (WORK_FAIL) the first attempt of
+ *                                                      FAIL_PCT% of N background jobs and complete the rest;
+ *                                                      jobs/s from the first submission until all N completed
+ *                                                      (the server's retry policy runs the failed ones again)
  *
  * Output is key=value lines. Build: gcc -O2 -o gearload gearload.c
  */
@@ -30,7 +35,8 @@
 
 enum {
 	CAN_DO = 1, PRE_SLEEP = 4, NOOP = 6, SUBMIT_JOB = 7, JOB_CREATED = 8, GRAB_JOB = 9, NO_JOB = 10,
-	JOB_ASSIGN = 11, WORK_COMPLETE = 13, ECHO_REQ = 16, ECHO_RES = 17, SUBMIT_JOB_BG = 18, ERROR = 19
+	JOB_ASSIGN = 11, WORK_COMPLETE = 13, WORK_FAIL = 14, ECHO_REQ = 16, ECHO_RES = 17, SUBMIT_JOB_BG = 18,
+	ERROR = 19
 };
 
 struct shared {
@@ -39,6 +45,11 @@ struct shared {
 };
 
 static struct shared *shm;
+
+/* retry scenario: jobs whose first attempt failed already, one bit per job index, shared by the workers */
+static volatile uint8_t *failed_once;
+static long failed_once_jobs;
+static int fail_pct;
 static const char *g_host;
 static int g_port;
 
@@ -170,6 +181,18 @@ static void send_packet(int fd, uint32_t type, const char *args, size_t len)
 
 /* ---- echo worker: GRAB_JOB, echo the data back, sleep with PRE_SLEEP when idle --------------------------- */
 
+/* Whether this attempt of the job whose data is its decimal index must fail: the first attempt of FAIL_PCT%. */
+static int fails_first(const char *data, size_t len)
+{
+	long index = 0;
+	for (size_t i = 0; i < len && data[i] >= '0' && data[i] <= '9'; i++)
+		index = index * 10 + (data[i] - '0');
+	if (index < 0 || index >= failed_once_jobs || index % 100 >= fail_pct)
+		return 0;
+	uint8_t bit = (uint8_t)(1u << (index & 7));
+	return (__atomic_fetch_or(&failed_once[index >> 3], bit, __ATOMIC_RELAXED) & bit) == 0;
+}
+
 static void worker_main(const char *fn, int count)
 {
 	struct conn c;
@@ -196,6 +219,13 @@ static void worker_main(const char *fn, int count)
 			size_t hlen = strnlen(p.payload, p.size);
 			char *rest = memchr(p.payload + hlen + 1, 0, p.size - hlen - 1);
 			size_t dlen = p.size - (size_t)(rest + 1 - p.payload);
+			if (failed_once != NULL && fails_first(rest + 1, dlen)) {
+				/* WORK_FAIL handle, and the next GRAB_JOB in the same write */
+				size_t n = put_packet(out, WORK_FAIL, p.payload, hlen);
+				n += put_packet(out + n, GRAB_JOB, "", 0);
+				write_all(c.fd, out, n);
+				continue;
+			}
 			size_t need = 24 + hlen + 1 + dlen;
 			if (need > outcap) {
 				outcap = need;
@@ -369,6 +399,57 @@ static int cmd_drain(const char *fn, long n, int workers, double max_s)
 	return 0;
 }
 
+static int cmd_retry(const char *fn, long n, int workers, int pct, double max_s)
+{
+	failed_once_jobs = n;
+	fail_pct = pct;
+	failed_once = mmap(NULL, (size_t)(n / 8 + 1), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (failed_once == MAP_FAILED)
+		die("mmap");
+	pid_t pids[64];
+	if (workers > 64)
+		workers = 64;
+	for (int i = 0; i < workers; i++)
+		pids[i] = start_worker(fn, 1);
+	usleep(200000);
+	struct conn c;
+	conn_init(&c, connect_to(0));
+	const int batch = 1000;
+	char *out = malloc((size_t)batch * 600);
+	char args[512];
+	double t0 = now();
+	for (long i = 0; i < n; i += batch) {
+		size_t len = 0;
+		long m = (n - i < batch) ? n - i : batch;
+		for (long j = 0; j < m; j++) {
+			/* function, unique id and data: the job's index */
+			int a = snprintf(args, sizeof args, "%s%c%ld%c%ld", fn, 0, i + j, 0, i + j);
+			len += put_packet(out + len, SUBMIT_JOB_BG, args, (size_t)a);
+		}
+		write_all(c.fd, out, len);
+		for (long j = 0; j < m; j++) {
+			struct packet p;
+			if (!read_packet(&c, &p) || p.type != JOB_CREATED) {
+				fprintf(stderr, "gearload: retry: no JOB_CREATED for job %ld\n", i + j);
+				return 1;
+			}
+		}
+	}
+	double submitted = now() - t0;
+	while (shm->done < (uint64_t)n && now() - t0 < max_s)
+		usleep(1000);
+	double s = now() - t0;
+	uint64_t done = shm->done;
+	stop_children(pids, workers);
+	long failed = 0;
+	for (long i = 0; i < n; i++)
+		failed += (failed_once[i >> 3] >> (i & 7)) & 1;
+	printf("retry_jobs=%llu\nretry_failed_once=%ld\nretry_submit_seconds=%.3f\n", (unsigned long long)done, failed,
+			submitted);
+	printf("retry_seconds=%.3f\nretry_jobs_per_s=%.0f\n", s, done / s);
+	return (done == (uint64_t)n) ? 0 : 1;
+}
+
 static long rss_kib(int pid)
 {
 	char path[64], line[256];
@@ -479,7 +560,7 @@ static int cmd_idle(int conns, double hold_s, int server_pid)
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
-		fprintf(stderr, "usage: gearload fill|drain|idle HOST PORT ...\n");
+		fprintf(stderr, "usage: gearload fill|drain|idle|retry HOST PORT ...\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -495,6 +576,8 @@ int main(int argc, char **argv)
 		rc = cmd_drain(argv[4], atol(argv[5]), atoi(argv[6]), atof(argv[7]));
 	else if (!strcmp(argv[1], "idle") && argc == 7)
 		rc = cmd_idle(atoi(argv[4]), atof(argv[5]), atoi(argv[6]));
+	else if (!strcmp(argv[1], "retry") && argc == 9)
+		rc = cmd_retry(argv[4], atol(argv[5]), atoi(argv[6]), atoi(argv[7]), atof(argv[8]));
 	else {
 		fprintf(stderr, "gearload: bad arguments\n");
 		return 2;

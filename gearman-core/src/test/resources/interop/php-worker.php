@@ -4,6 +4,9 @@
 //   count=N   exit after N jobs (default 1)
 //   log=FILE  append each workload and a newline to FILE
 //   go=FILE   status mode: finish the job once FILE exists
+//   failures=N  flaky mode: fail (sendFail) the first N jobs (default 1)
+//   timeout=N   register with CAN_DO_TIMEOUT N (our server reads milliseconds)
+//   seconds=N   sleep mode: how long to sleep (default 30)
 // modes:
 //   reverse    return the workload reversed, byte for byte
 //   log        return "done:" . workload
@@ -11,6 +14,8 @@
 //   callbacks  sendData d1, sendWarning w1, sendStatus 1/2, sendData d2, return "final"
 //   exception  sendException "boom"
 //   fail       sendFail
+//   flaky      sendFail for the first `failures` jobs, then return "done:" . workload
+//   sleep      sleep `seconds`, then return "slept"
 if ($argc < 5) {
     fwrite(STDERR, "usage: php php-worker.php HOST PORT MODE FUNCTION [key=value ...]\n");
     exit(2);
@@ -25,6 +30,7 @@ $jobs = 0;
 $worker = new GearmanWorker();
 $worker->addServer($host, $port);
 $worker->setTimeout(25000);
+$timeout = (int) ($options['timeout'] ?? 0);
 $worker->addFunction($function, function (GearmanJob $job) use ($mode, $options, &$jobs) {
     $jobs++;
     if (isset($options['log'])) {
@@ -55,10 +61,20 @@ $worker->addFunction($function, function (GearmanJob $job) use ($mode, $options,
             $job->sendFail();
             $job->setReturn(GEARMAN_WORK_FAIL);
             return '';
+        case 'flaky':
+            if ($jobs <= (int) ($options['failures'] ?? '1')) {
+                $job->sendFail();
+                $job->setReturn(GEARMAN_WORK_FAIL);
+                return '';
+            }
+            return 'done:' . $job->workload();
+        case 'sleep':
+            sleep((int) ($options['seconds'] ?? '30'));
+            return 'slept';
     }
     fwrite(STDERR, "unknown mode $mode\n");
     exit(2);
-});
+}, null, $timeout);
 while ($jobs < (int) $options['count']) {
     if (!@$worker->work()) {
         $rc = $worker->returnCode();

@@ -219,6 +219,45 @@ public final class GearmanClient implements AutoCloseable {
 	}
 
 	/**
+	 * Sends an admin text command to one server, as {@code gearadmin} does (on a connection of its own), and
+	 * returns its one-line reply: {@code OK …} and the like.
+	 * @param server the server, one of the configured ones
+	 * @param command the command, e.g. {@code dead requeue 12}
+	 * @return the reply line; fails with an {@link dev.gearman.server.operations.OperationFailedException} if the
+	 * server answered {@code ERR}, with a {@link GearmanConnectionException} if it cannot be reached or does not
+	 * answer within the client's timeout (30 s without one)
+	 */
+	public CompletableFuture<String> admin(ServerAddress server, String command) {
+		return AdminExchange.run(this.transport, connectionFor(server).address(),
+				this.settings.connection().connectTimeout(), adminTimeout(), command, false)
+			.thenApply((lines) -> lines.get(0));
+	}
+
+	/**
+	 * Sends an admin text command whose reply is a list ({@code status}, {@code dead list …}) to one server.
+	 * @param server the server, one of the configured ones
+	 * @param command the command
+	 * @return the lines of the list, without the closing dot; fails as {@link #admin}
+	 */
+	public CompletableFuture<List<String>> adminList(ServerAddress server, String command) {
+		return AdminExchange.run(this.transport, connectionFor(server).address(),
+				this.settings.connection().connectTimeout(), adminTimeout(), command, true);
+	}
+
+	/**
+	 * The server that jobs with a unique id go to: where their status, dead letters and history are.
+	 * @param unique the unique id
+	 * @return the server
+	 */
+	public ServerAddress serverFor(String unique) {
+		return this.servers.get(serverIndex(unique)).address();
+	}
+
+	private Duration adminTimeout() {
+		return (this.settings.defaultTimeout() != null) ? this.settings.defaultTimeout() : Duration.ofSeconds(30);
+	}
+
+	/**
 	 * The configured servers.
 	 * @return the addresses
 	 */

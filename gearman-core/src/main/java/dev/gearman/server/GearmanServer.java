@@ -16,6 +16,7 @@ import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.access.AccessPolicy;
+import dev.gearman.server.operations.ServerOperations;
 import dev.gearman.server.store.JobStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -86,6 +87,8 @@ public final class GearmanServer implements AutoCloseable {
 
 	private JobEngine engine;
 
+	private ServerOperations operations;
+
 	private EventLoopGroup bossGroup;
 
 	private EventLoopGroup ioGroup;
@@ -131,6 +134,7 @@ public final class GearmanServer implements AutoCloseable {
 		// the engine shares an I/O thread: with one I/O thread a request is read, dispatched and answered
 		// without a single thread switch
 		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next(), this.listener);
+		this.operations = new ServerOperations(this.engine, this.settings);
 		this.state = State.REPLAYING;
 		long replayed;
 		try {
@@ -138,6 +142,7 @@ public final class GearmanServer implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			shutdownGroups();
+			this.operations.close();
 			this.engine.close();
 			this.state = State.STOPPED;
 			throw ex;
@@ -158,6 +163,7 @@ public final class GearmanServer implements AutoCloseable {
 				listener.close().syncUninterruptibly();
 			}
 			shutdownGroups();
+			this.operations.close();
 			this.engine.close();
 			this.state = State.STOPPED;
 			throw ex;
@@ -271,6 +277,14 @@ public final class GearmanServer implements AutoCloseable {
 	}
 
 	/**
+	 * What operators do with failed jobs: dead letters and job history.
+	 * @return the operations, or {@code null} before start
+	 */
+	public ServerOperations operations() {
+		return this.operations;
+	}
+
+	/**
 	 * Whether the engine runs: listening, or draining for shutdown.
 	 * @return {@code true} between start and the end of stop
 	 */
@@ -309,7 +323,9 @@ public final class GearmanServer implements AutoCloseable {
 		// a close issued from here queues behind the writes the engine already handed to each channel's event
 		// loop, so the last results reach their clients; shutting the loops down directly would drop them
 		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-		// the engine first, while its event loop still runs: queued jobs hand their data buffers back to the pool
+		// the operations first (they use the engine), then the engine, while its event loop still runs: queued jobs
+		// hand their data buffers back to the pool
+		this.operations.close();
 		this.engine.close();
 		shutdownGroups();
 		this.state = State.STOPPED;

@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.server.access.AccessPolicy;
+import dev.gearman.server.history.HistorySettings;
+import dev.gearman.server.retry.DeadLetterSettings;
 import dev.gearman.server.retry.RetryPolicy;
 import dev.gearman.server.retry.RetryRules;
 import org.jspecify.annotations.Nullable;
@@ -79,6 +81,12 @@ public class GearmanServerSettings {
 
 	/** What happens to jobs whose attempts fail; {@code null} = gearmand's behaviour with {@link #retryLimit}. */
 	private @Nullable RetryRules retryRules;
+
+	/** How long dead letters are kept. */
+	private DeadLetterSettings deadLetters = new DeadLetterSettings();
+
+	/** Whether and how long the history of background jobs is kept. */
+	private HistorySettings history = new HistorySettings();
 
 	/** Who may submit, work and administer; {@link AccessPolicy#OPEN} (everything) unless an access list is set. */
 	private AccessPolicy accessPolicy = AccessPolicy.OPEN;
@@ -370,6 +378,22 @@ public class GearmanServerSettings {
 
 	public void setPlaintextAddress(String plaintextAddress) {
 		this.plaintextAddress = plaintextAddress;
+	}
+
+	public DeadLetterSettings getDeadLetters() {
+		return this.deadLetters;
+	}
+
+	public void setDeadLetters(DeadLetterSettings deadLetters) {
+		this.deadLetters = deadLetters;
+	}
+
+	public HistorySettings getHistory() {
+		return this.history;
+	}
+
+	public void setHistory(HistorySettings history) {
+		this.history = history;
 	}
 
 }

@@ -322,6 +322,14 @@ public final class GearmanWorker implements AutoCloseable {
 			failed(job, registration, ex.getMessage());
 		}
 		catch (Throwable ex) {
+			DoNotRetryException noRetry = noRetry(ex);
+			if (noRetry != null) {
+				logger.debug("Job {} of '{}' must not be retried: {}", job.handle(), registration.name(),
+						noRetry.getMessage());
+				logger.debug("Stack trace of the job that must not be retried", ex);
+				send(job, exception(job, noRetry.exceptionText()));
+				return;
+			}
 			logger.warn("Job {} of '{}' threw {}", job.handle(), registration.name(), ex.toString());
 			logger.debug("Stack trace of the failed job", ex);
 			String marker = (ex instanceof PermanentJobFailure) ? RetryPolicy.NO_RETRY_MARKER + " " : "";
@@ -343,6 +351,18 @@ public final class GearmanWorker implements AutoCloseable {
 					job.handle()));
 		}
 		send(job, Packet.request(PacketType.WORK_FAIL, job.handle()));
+	}
+
+	/** The {@link DoNotRetryException} a failure is or was caused by, if any. */
+	private static @Nullable DoNotRetryException noRetry(Throwable failure) {
+		Throwable cause = failure;
+		for (int depth = 0; cause != null && depth < 16; depth++) {
+			if (cause instanceof DoNotRetryException noRetry) {
+				return noRetry;
+			}
+			cause = cause.getCause();
+		}
+		return null;
 	}
 
 	private static Packet exception(JobContext job, String message) {

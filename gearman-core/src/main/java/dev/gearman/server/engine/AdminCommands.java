@@ -3,6 +3,9 @@ package dev.gearman.server.engine;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.gearman.protocol.AdminReply;
 import dev.gearman.server.access.AccessPolicy.AdminAccess;
@@ -33,12 +36,18 @@ final class AdminCommands {
 
 	private final AccessGate gate;
 
+	private final EngineLoop loop;
+
+	/** Commands beyond gearmand's, answered later (dead letters, history); {@code null} for none. */
+	private @Nullable AdminExtension extension;
+
 	/** Wakes the workers of a resumed function. */
 	private final Consumer<JobFunction> onResume;
 
 	AdminCommands(JobRegistry registry, FunctionTable functions, Collection<Session> sessions, Outbox outbox,
-			AccessGate gate, Consumer<JobFunction> onResume, String version) {
+			AccessGate gate, Consumer<JobFunction> onResume, String version, EngineLoop loop) {
 		this.registry = registry;
+		this.loop = loop;
 		this.gate = gate;
 		this.onResume = onResume;
 		this.functions = functions;
@@ -47,14 +56,68 @@ final class AdminCommands {
 		this.version = version;
 	}
 
+	void extend(@Nullable AdminExtension extension) {
+		this.extension = extension;
+	}
+
 	void handle(Session session, String line) {
 		String[] tokens = line.trim().isEmpty() ? new String[] { "" } : line.trim().split(" +");
+		if (this.extension != null && handleExtended(session, this.extension, tokens)) {
+			return;
+		}
 		AdminAccess access = access(tokens[0].toLowerCase(Locale.ROOT));
 		if (access != null && !this.gate.mayAdmin(session, access)) {
 			this.outbox.send(session, new AdminReply("ERR PERMISSION_DENIED Identity+may+not+use+this+command\r\n"));
 			return;
 		}
 		this.outbox.send(session, new AdminReply(reply(tokens)));
+	}
+
+	/**
+	 * Runs a command of the extension, if it is one: the reply's place is held in the connection's outbox, so a
+	 * command pipelined behind it is answered after it.
+	 */
+	private boolean handleExtended(Session session, AdminExtension extension, String[] tokens) {
+		String[] command = tokens.clone();
+		command[0] = command[0].toLowerCase(Locale.ROOT);
+		AdminAccess access = extension.access(command);
+		if (access == null) {
+			return false;
+		}
+		if (!this.gate.mayAdmin(session, access)) {
+			this.outbox.send(session, new AdminReply("ERR PERMISSION_DENIED Identity+may+not+use+this+command\r\n"));
+			return true;
+		}
+		Session.Reply reply = session.reserve();
+		CompletableFuture<String> result;
+		try {
+			result = extension.run(command);
+		}
+		catch (RuntimeException ex) {
+			result = CompletableFuture.failedFuture(ex);
+		}
+		result.whenComplete((text, failure) -> {
+			String answer = (failure == null) ? text : error(failure);
+			try {
+				this.loop.execute(() -> this.outbox.fill(reply, new AdminReply(answer)));
+			}
+			catch (RejectedExecutionException ex) {
+				logger.debug("Admin reply after the engine stopped dropped");
+			}
+		});
+		return true;
+	}
+
+	/**
+	 * The answer to a command the extension could not answer itself (it formats its own errors): an {@code ERR} line
+	 * in gearmand's encoding, the text after the code with {@code +} for spaces.
+	 */
+	private static String error(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		logger.debug("Admin command failed", cause);
+		String text = String.valueOf(cause.getMessage()).replace('\r', ' ').replace('\n', ' ').replace(' ', '+');
+		return "ERR UNKNOWN_ERROR " + text + "\r\n";
 	}
 
 	/** What a command needs: listings reveal jobs and workers, the others change state; version and the like are free. */

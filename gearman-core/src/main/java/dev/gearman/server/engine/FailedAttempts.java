@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
+import dev.gearman.server.history.JobEvent;
 import dev.gearman.server.retry.FailureKind;
 import dev.gearman.server.retry.RetryPolicy;
 import io.netty.buffer.ByteBuf;
@@ -59,6 +60,9 @@ final class FailedAttempts {
 		RetryPolicy policy = job.function.retryPolicy;
 		boolean noRetry = error.startsWith(RetryPolicy.NO_RETRY_MARKER);
 		RetryPolicy.Decision decision = policy.decide(job.attempts, kind, job.background, noRetry);
+		if (decision == RetryPolicy.Decision.RETRY_NOW || decision == RetryPolicy.Decision.RETRY_LATER) {
+			this.registry.history().record(job, JobEvent.Type.ATTEMPT_FAILED);
+		}
 		switch (decision) {
 			case RETRY_NOW -> this.registry.requeue(job);
 			case RETRY_LATER -> {

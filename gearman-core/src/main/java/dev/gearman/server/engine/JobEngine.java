@@ -9,7 +9,12 @@ import java.util.function.Supplier;
 import dev.gearman.protocol.AdminRequest;
 import dev.gearman.protocol.Packet;
 import dev.gearman.server.GearmanServerSettings;
+import dev.gearman.server.history.HistorySettings;
+import dev.gearman.server.history.JobHistoryStore;
+import dev.gearman.server.history.MemoryJobHistory;
+import dev.gearman.server.store.DeadLetterStore;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.StoredDeadLetter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -42,6 +47,12 @@ public final class JobEngine implements AutoCloseable {
 	private final EngineQueries queries;
 
 	private final JobDispatcher dispatcher;
+
+	private final AdminCommands admin;
+
+	private final DeadLetterRequeues requeues;
+
+	private final JobHistoryStore history;
 
 	private final boolean exceptionsByDefault;
 
@@ -88,7 +99,13 @@ public final class JobEngine implements AutoCloseable {
 				settings.effectiveRetryRules());
 		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox,
 				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
+		this.registry.keepDeadLettersInMemory(settings.getDeadLetters().getMaxCount(),
+				settings.getDeadLetters().getMaxMemoryBytes());
+		this.history = historyStore(settings.getHistory(), store);
+		this.registry.recordHistory(new JobHistoryRecorder(this.history, loop.clock(),
+				settings.getHistory().getMaxResultSize()));
 		this.drain = new Drain(this.registry);
+		this.requeues = new DeadLetterRequeues(this.registry, this.functions, this.drain);
 		FailedAttempts failures = new FailedAttempts(this.registry, outbox, safe, loop.clock());
 		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop,
 				failures, settings.getWorkerWakeup());
@@ -98,15 +115,23 @@ public final class JobEngine implements AutoCloseable {
 		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox, gate,
 				settings.getMaxAbilitiesPerWorker());
 		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
+		this.admin = new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
+				dispatcher::wake, settings.getVersion(), loop);
 		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
 				dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
-				new StatusQueries(this.registry, outbox, gate), this.connections,
-				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
-						dispatcher::wake, settings.getVersion()),
-				outbox);
+				new StatusQueries(this.registry, outbox, gate), this.connections, this.admin, outbox);
 		this.queries = new EngineQueries(this.registry, this.functions);
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
+	}
+
+	/** The history of background jobs, when it is on: the store's own, or memory. */
+	private static JobHistoryStore historyStore(HistorySettings settings, JobStore store) {
+		if (!settings.isEnabled()) {
+			return JobHistoryStore.NONE;
+		}
+		JobHistoryStore own = store.history();
+		return (own != null) ? own : new MemoryJobHistory(settings.getMaxMemoryEvents());
 	}
 
 	/**
@@ -300,6 +325,45 @@ public final class JobEngine implements AutoCloseable {
 			started.complete(null);
 		});
 		return drained;
+	}
+
+	/**
+	 * The dead letters of this engine's jobs: the store's own, or kept in memory if the store keeps none. Its
+	 * queries may block: call them off the engine thread.
+	 * @return the dead letters
+	 */
+	public DeadLetterStore deadLetters() {
+		return this.registry.deadLetters();
+	}
+
+	/**
+	 * The history of background jobs; {@link JobHistoryStore#NONE} when it is off. Its queries may block: call them
+	 * off the engine thread.
+	 * @return the history
+	 */
+	public JobHistoryStore history() {
+		return this.history;
+	}
+
+	/**
+	 * Moves a dead letter back into its queue as a new job with a fresh attempt count and the letter's unique id,
+	 * payload and priority; the store moves it in one transaction. Thread-safe.
+	 * @param letter the letter, with its payload (see {@link DeadLetterStore#get})
+	 * @return the new job's handle once it is queued; fails if the server is stopping, the queue is full, a live job
+	 * has the letter's unique id, or the letter is no longer there
+	 */
+	public CompletableFuture<String> requeue(StoredDeadLetter letter) {
+		CompletableFuture<String> done = new CompletableFuture<>();
+		this.loop.execute(() -> this.requeues.requeue(letter, done));
+		return done;
+	}
+
+	/**
+	 * Adds admin text commands beyond gearmand's; call before the server takes connections. Thread-safe.
+	 * @param extension the commands
+	 */
+	public void setAdminExtension(AdminExtension extension) {
+		this.loop.execute(() -> this.admin.extend(extension));
 	}
 
 	/**

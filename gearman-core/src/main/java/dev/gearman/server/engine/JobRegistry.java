@@ -4,12 +4,16 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
+import dev.gearman.server.history.JobEvent;
+import dev.gearman.server.store.DeadLetterStore;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.StoredDeadLetter;
 import dev.gearman.server.store.StoredJob;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +65,8 @@ final class JobRegistry {
 	private Consumer<JobFunction> onRunnable = (function) -> {
 	};
 
+	private JobHistoryRecorder history = JobHistoryRecorder.OFF;
+
 	private long nextHandle = 1;
 
 	private long nextSequence = 1;
@@ -88,6 +94,25 @@ final class JobRegistry {
 	/** Sets what runs when a function gets a job a worker can take: waking its sleeping workers. */
 	void onRunnable(Consumer<JobFunction> hook) {
 		this.onRunnable = hook;
+	}
+
+	/** Sets where the events of background jobs are recorded. */
+	void recordHistory(JobHistoryRecorder recorder) {
+		this.history = recorder;
+	}
+
+	JobHistoryRecorder history() {
+		return this.history;
+	}
+
+	/** Keeps dead letters in memory with these bounds, unless the store keeps them itself. */
+	void keepDeadLettersInMemory(int maxCount, long maxBytes) {
+		this.rows.keepDeadLettersInMemory(maxCount, maxBytes);
+	}
+
+	/** Where dead letters go: the store's own, or memory. */
+	DeadLetterStore deadLetters() {
+		return this.rows.deadLetters();
 	}
 
 	// lookups
@@ -186,6 +211,7 @@ final class JobRegistry {
 		}
 		this.listener.jobSubmitted(job.function.name, job.priority, job.background);
 		place(job);
+		this.history.record(job, JobEvent.Type.SUBMITTED);
 		this.outbox.reply(submitter, PacketType.JOB_CREATED, job.handle);
 	}
 
@@ -244,6 +270,24 @@ final class JobRegistry {
 		else {
 			place(job);
 		}
+		this.history.record(job, JobEvent.Type.RESTORED);
+	}
+
+	/**
+	 * Moves a dead letter back into its queue as a new job with a fresh attempt count, keeping its unique id (so a
+	 * submission with that id joins it), payload and priority. Like a new submission the job holds its place in its
+	 * queue while the store moves its row, and runs once the store has answered. The caller checked that no live
+	 * job has its unique id and that the queue has room.
+	 * @param done completed with the new job's handle, or with why the letter could not be moved
+	 */
+	void restore(JobFunction function, StoredDeadLetter letter, CompletableFuture<String> done) {
+		boolean generated = letter.unique().startsWith(StoreWrites.GENERATED_KEY_PREFIX);
+		Job job = create(function, generated ? "" : letter.unique(), letter.data(), null,
+				Priority.of(letter.priority()), true, 0, null);
+		job.storeKey = letter.unique();
+		function.queue(job.priority).addLast(job);
+		move(job, JobState.STORING);
+		this.rows.restore(job, letter, done);
 	}
 
 	private void register(Job job, int payloadSize) {
@@ -323,6 +367,7 @@ final class JobRegistry {
 	 * result discarded and its stored row deleted now, so that it does not run again after a restart.
 	 */
 	void cancel(Job job) {
+		this.history.record(job, JobEvent.Type.CANCELLED);
 		this.outbox.forward(job, Packet.response(PacketType.WORK_FAIL, job.handle));
 		detachClients(job);
 		job.background = false;
@@ -337,11 +382,24 @@ final class JobRegistry {
 		}
 	}
 
+	/** A worker sent WORK_COMPLETE for a job it holds: the history keeps the result, then the job ends. */
+	void complete(Job job, Packet result) {
+		if (job.state == JobState.ABANDONED) {
+			end(job, EndReason.ABANDONED);
+			return;
+		}
+		this.history.completed(job, result);
+		end(job, EndReason.COMPLETED);
+	}
+
 	/**
 	 * Ends a job: takes it out of its queue, schedule or worker, detaches its clients, releases its unique id,
 	 * deletes its stored row and frees its payload. Telling the clients is the caller's part.
 	 */
 	void end(Job job, EndReason reason) {
+		if (reason == EndReason.FAILED || reason == EndReason.DEAD) {
+			this.history.record(job, (reason == EndReason.DEAD) ? JobEvent.Type.DEAD : JobEvent.Type.FAILED);
+		}
 		switch (job.state) {
 			case QUEUED, STORING -> {
 				if (job.list != null) {
@@ -473,6 +531,10 @@ final class JobRegistry {
 	/** The store answered an insert: the submitters hear of it, and the job moves on or is dropped. */
 	private void stored(Job job, @Nullable Throwable failure) {
 		List<Session.Reply> replies = this.rows.answered(job);
+		CompletableFuture<String> restored = this.rows.restoreAnswered(job);
+		if (restored != null) {
+			answerRestore(job, failure, restored);
+		}
 		if (failure != null) {
 			logger.debug("Storing job {} of function '{}' failed", job.handle, job.function.name, failure);
 			job.persistence = Job.Persistence.NONE;
@@ -489,7 +551,7 @@ final class JobRegistry {
 			}
 			return;
 		}
-		job.persistence = Job.Persistence.STORED;
+		job.persistence = this.rows.isDurable() ? Job.Persistence.STORED : Job.Persistence.NONE;
 		fillAll(replies, () -> Packet.response(PacketType.JOB_CREATED, job.handle));
 		if (job.state == JobState.DONE || !job.background) {
 			// it ended, or was cancelled, while its row was written: the row must not outlive it
@@ -498,6 +560,19 @@ final class JobRegistry {
 		else if (job.state == JobState.STORING) {
 			this.listener.jobSubmitted(job.function.name, job.priority, true);
 			place(job);
+			this.history.record(job, (restored != null) ? JobEvent.Type.REQUEUED : JobEvent.Type.SUBMITTED);
+		}
+	}
+
+	/** Tells who requeued a dead letter how it went; the job itself moves on as any stored job does. */
+	private void answerRestore(Job job, @Nullable Throwable failure, CompletableFuture<String> restored) {
+		if (failure != null) {
+			restored.completeExceptionally(failure);
+		}
+		else {
+			logger.debug("Dead letter of job '{}' of function '{}' requeued as {}", job.storeKey, job.function.name,
+					job.handle);
+			restored.complete(job.handle);
 		}
 	}
 

@@ -1,26 +1,36 @@
 package dev.gearman.server.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 import dev.gearman.server.store.DeadLetter;
+import dev.gearman.server.store.DeadLetterStore;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.MemoryDeadLetters;
+import dev.gearman.server.store.StoredDeadLetter;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine's side of the {@link JobStore}: inserts with the replies that wait for them, and deletes of exactly
- * one job's row. Part of {@link JobRegistry}, which decides what a job does once its insert is answered.
- * Engine-thread only; the store answers on its own threads and the answer is handed back to the engine loop.
+ * The engine's side of the {@link JobStore}: inserts with the replies that wait for them, deletes of exactly
+ * one job's row, and the moves to and from the dead letters (kept by the store, or in memory if it keeps none).
+ * Part of {@link JobRegistry}, which decides what a job does once its insert is answered. Engine-thread only; the
+ * store answers on its own threads and the answer is handed back to the engine loop.
  */
 final class StoreWrites {
 
 	private static final Logger logger = LoggerFactory.getLogger(StoreWrites.class);
+
+	/** The longest worker client id a dead letter or a history event keeps. */
+	static final int MAX_WORKER_ID_LENGTH = 255;
 
 	/** Prefix of the store keys generated for background jobs submitted without a usable unique id. */
 	static final String GENERATED_KEY_PREFIX = "~gearman-";
@@ -33,6 +43,15 @@ final class StoreWrites {
 
 	private final BiConsumer<Job, @Nullable Throwable> onAnswer;
 
+	/** Where dead letters go: the store's own, or memory. */
+	private DeadLetterStore deadLetters;
+
+	/** The dead letters in memory, when the store keeps none; {@code null} when it does. */
+	private @Nullable MemoryDeadLetters keptInMemory;
+
+	/** Jobs moved back from the dead letters whose store write is pending, with who waits for the outcome. */
+	private final Map<Job, CompletableFuture<String>> restores = new HashMap<>();
+
 	/** Inserts whose outcome the engine has not heard yet. */
 	private int pending;
 
@@ -41,6 +60,21 @@ final class StoreWrites {
 		this.durable = store.isDurable();
 		this.loop = loop;
 		this.onAnswer = onAnswer;
+		DeadLetterStore own = store.deadLetters();
+		this.keptInMemory = (own == null) ? new MemoryDeadLetters(0, 0) : null;
+		this.deadLetters = (own == null) ? this.keptInMemory : own;
+	}
+
+	/** Keeps dead letters in memory with these bounds, unless the store keeps them itself. */
+	void keepDeadLettersInMemory(int maxCount, long maxBytes) {
+		if (this.keptInMemory != null) {
+			this.keptInMemory = new MemoryDeadLetters(maxCount, maxBytes);
+			this.deadLetters = this.keptInMemory;
+		}
+	}
+
+	DeadLetterStore deadLetters() {
+		return this.deadLetters;
 	}
 
 	boolean isDurable() {
@@ -64,15 +98,56 @@ final class StoreWrites {
 		}
 		StoredJob stored = new StoredJob(job.function.name, job.storeKey, job.priority.ordinal(), job.payloadBytes(),
 				job.whenToRun, job.sequence);
-		this.store.add(stored, (failure) -> {
-			try {
-				this.loop.execute(() -> this.onAnswer.accept(job, failure));
-			}
-			catch (RejectedExecutionException ex) {
-				// the engine stopped before the store answered: the row, if committed, is replayed after a restart
-				logger.debug("Store answered for job {} after the engine stopped", job.handle);
-			}
-		});
+		this.store.add(stored, (failure) -> answer(job, failure));
+	}
+
+	/**
+	 * Moves a dead letter back into the queue as a job: with the store's dead letters in one of its transactions,
+	 * otherwise by taking it out of memory (and storing it, if the store is durable). The job waits as being stored
+	 * until the outcome is known, like a new submission.
+	 * @param done completed with the job's handle once it is queued, or with the failure
+	 */
+	void restore(Job job, StoredDeadLetter letter, CompletableFuture<String> done) {
+		job.pendingReplies = new ArrayList<>(1);
+		job.persistence = Job.Persistence.PENDING;
+		this.pending++;
+		this.restores.put(job, done);
+		StoredJob stored = letter.toJob(job.sequence);
+		if (this.keptInMemory == null) {
+			this.deadLetters.restore(letter, stored, (failure) -> answer(job, failure));
+		}
+		else if (!this.keptInMemory.delete(letter.id())) {
+			this.onAnswer.accept(job, new IllegalStateException("dead letter: " + letter.id()
+					+ " (expected: one that is kept)"));
+		}
+		else if (this.durable) {
+			MemoryDeadLetters memory = this.keptInMemory;
+			this.store.add(stored, (failure) -> {
+				if (failure != null) {
+					// the queue did not take it: it stays a dead letter (under a new id)
+					memory.add(letter.toLetter());
+				}
+				answer(job, failure);
+			});
+		}
+		else {
+			this.onAnswer.accept(job, null);
+		}
+	}
+
+	/** Who waits for a job moved back from the dead letters, once its store write is answered. */
+	@Nullable CompletableFuture<String> restoreAnswered(Job job) {
+		return this.restores.remove(job);
+	}
+
+	private void answer(Job job, @Nullable Throwable failure) {
+		try {
+			this.loop.execute(() -> this.onAnswer.accept(job, failure));
+		}
+		catch (RejectedExecutionException ex) {
+			// the engine stopped before the store answered: the row, if committed, is replayed after a restart
+			logger.debug("Store answered for job {} after the engine stopped", job.handle);
+		}
 	}
 
 	/** Takes the answer of a job's insert in: returns the replies that waited for it. */
@@ -91,16 +166,34 @@ final class StoreWrites {
 		}
 	}
 
-	/** Moves a job to the dead letters; its row, if it has one, goes with it in one transaction. */
+	/**
+	 * Moves a job to the dead letters; its row, if it has one, goes with it in one transaction. Without dead
+	 * letters of the store's own the row is deleted and the letter kept in memory.
+	 */
 	void bury(Job job, long nowMillis) {
 		boolean stored = job.persistence == Job.Persistence.STORED;
 		job.persistence = Job.Persistence.NONE;
 		String key = (job.storeKey.isEmpty() || DataKey.UNIQUE_BY_DATA.equals(job.storeKey))
 				? GENERATED_KEY_PREFIX + UUID.randomUUID() : job.storeKey;
-		this.store.bury(new DeadLetter(job.function.name, key, job.sequence, job.priority.ordinal(),
+		DeadLetter letter = new DeadLetter(job.function.name, key, job.sequence, job.priority.ordinal(),
 				job.payloadBytes(), job.attempts, job.firstAttemptMillis,
 				(job.lastFailureMillis != 0) ? job.lastFailureMillis : nowMillis, String.valueOf(job.lastError),
-				(job.lastWorker != null) ? job.lastWorker : "-", stored));
+				workerId(job.lastWorker), stored);
+		this.store.bury(letter);
+		if (this.keptInMemory != null) {
+			this.keptInMemory.add(letter.withErrorAtMost(FailedAttempts.MAX_ERROR_LENGTH));
+		}
+	}
+
+	/**
+	 * A worker's client id as dead letters and history keep it: at most {@value #MAX_WORKER_ID_LENGTH} characters,
+	 * since SET_CLIENT_ID takes any length a packet can carry; {@code -} if none.
+	 */
+	static String workerId(@Nullable String clientId) {
+		if (clientId == null) {
+			return "-";
+		}
+		return (clientId.length() <= MAX_WORKER_ID_LENGTH) ? clientId : clientId.substring(0, MAX_WORKER_ID_LENGTH);
 	}
 
 	/** Deletes a job's row if it has one; a row still being written is left for its answer to handle. */

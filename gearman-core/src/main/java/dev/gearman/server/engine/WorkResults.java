@@ -49,7 +49,7 @@ final class WorkResults {
 			case WORK_COMPLETE -> {
 				this.outbox.forward(job, Packet.responseWithDataOf(PacketType.WORK_COMPLETE, packet, job.handle));
 				report(job, EngineListener.JobOutcome.COMPLETED);
-				this.registry.end(job, (job.state == JobState.ABANDONED) ? EndReason.ABANDONED : EndReason.COMPLETED);
+				this.registry.complete(job, packet);
 			}
 			case WORK_FAIL -> {
 				report(job, EngineListener.JobOutcome.FAILED);

@@ -2,6 +2,7 @@ package dev.gearman.server.store;
 
 import java.util.function.Consumer;
 
+import dev.gearman.server.history.JobHistoryStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,23 @@ public interface JobStore extends AutoCloseable {
 		if (letter.stored()) {
 			remove(letter.function(), letter.unique(), letter.sequence());
 		}
+	}
+
+	/**
+	 * The dead letters this store keeps beside its queue, where {@link #bury} puts them.
+	 * @return the dead letters, or {@code null} if the store keeps none (the server then keeps them in memory,
+	 * bounded, and they do not survive a restart)
+	 */
+	default @Nullable DeadLetterStore deadLetters() {
+		return null;
+	}
+
+	/**
+	 * Where this store keeps job history, when the server records it.
+	 * @return the history, or {@code null} if the store keeps none (the server then keeps it in memory, bounded)
+	 */
+	default @Nullable JobHistoryStore history() {
+		return null;
 	}
 
 	/**

@@ -1,10 +1,5 @@
 package dev.gearman.server.app;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +16,7 @@ import dev.gearman.client.JobRequest;
 import dev.gearman.worker.GearmanWorker;
 import dev.gearman.worker.GearmanWorkerSettings;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,23 +31,26 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class ServerCrashIT {
 
-	private static final Path JAR = Path.of("target", "gearman-server-app.jar");
-
 	@TempDir
 	Path dataDir;
 
-	private final List<Process> processes = new ArrayList<>();
+	private AppProcesses apps;
+
+	@BeforeEach
+	void createApps() {
+		this.apps = new AppProcesses(this.dataDir);
+	}
 
 	@AfterEach
 	void killServers() {
-		this.processes.forEach(Process::destroyForcibly);
+		this.apps.close();
 	}
 
 	@Test
 	void everyAcknowledgedJobRunsAfterKillDashNine() throws Exception {
-		assertThat(JAR).as("the repackaged jar (mvn package)").exists();
-		int port = freePort();
-		Process server = startServer(port, "first.log", dataDirArgument());
+		assertThat(AppProcesses.JAR).as("the repackaged jar (mvn package)").exists();
+		int port = AppProcesses.freePort();
+		Process server = this.apps.start(port, "first.log", dataDirArgument());
 		Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 		AtomicBoolean submitting = new AtomicBoolean(true);
 		List<Thread> clients = new ArrayList<>();
@@ -83,10 +82,10 @@ class ServerCrashIT {
 		// a plain URL as a user writes it, without the WRITE_DELAY=0 the app adds to the one it builds: H2 then
 		// wrote commits to its file up to 500 ms late, and a kill -9 200 ms after the last JOB_CREATED lost 1,500
 		// of 2,000 acknowledged jobs; the store itself must make its commits durable
-		assertThat(JAR).as("the repackaged jar (mvn package)").exists();
+		assertThat(AppProcesses.JAR).as("the repackaged jar (mvn package)").exists();
 		String url = "--spring.datasource.url=jdbc:h2:file:" + this.dataDir.resolve("user-db").resolve("gearman");
-		int port = freePort();
-		Process server = startServer(port, "first.log", url);
+		int port = AppProcesses.freePort();
+		Process server = this.apps.start(port, "first.log", url);
 		int jobs = 2000;
 		Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 		try (GearmanClient client = new GearmanClient(GearmanClientSettings.of("127.0.0.1:" + port))) {
@@ -111,8 +110,8 @@ class ServerCrashIT {
 
 	/** Restarts the app on the same database and waits until every acknowledged job ran once more. */
 	private void assertAllRunAfterRestart(Set<String> mustRun, String databaseArgument) throws Exception {
-		int newPort = freePort();
-		startServer(newPort, "second.log", databaseArgument);
+		int newPort = AppProcesses.freePort();
+		this.apps.start(newPort, "second.log", databaseArgument);
 		Set<String> ran = ConcurrentHashMap.newKeySet();
 		try (GearmanWorker worker = new GearmanWorker(
 				GearmanWorkerSettings.of("127.0.0.1:" + newPort).withConcurrency(8))) {
@@ -158,32 +157,6 @@ class ServerCrashIT {
 		}
 	}
 
-	private Process startServer(int port, String logName, String databaseArgument)
-			throws IOException, InterruptedException {
-		Path log = this.dataDir.resolve(logName);
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Process process = new ProcessBuilder(java, "-Xmx256m", "-jar", JAR.toString(),
-				"--gearman.server.address=127.0.0.1", "--gearman.server.port=" + port, "--server.port=0",
-				databaseArgument)
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-			.start();
-		this.processes.add(process);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (!Files.readString(log).contains("listening on")) {
-			if (!process.isAlive() || System.nanoTime() > deadline) {
-				fail("server app did not start:\n" + Files.readString(log));
-			}
-			Thread.sleep(100);
-		}
-		return process;
-	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
 
 }

@@ -17,6 +17,9 @@ import dev.gearman.client.JobStatus;
 import dev.gearman.spring.observation.GearmanClientObservationConvention;
 import dev.gearman.spring.observation.UniqueIdTraceContext;
 import io.micrometer.observation.ObservationRegistry;
+import dev.gearman.connection.ServerAddress;
+import dev.gearman.server.history.JobEvent;
+import dev.gearman.server.operations.OperatorText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * A call given up (it timed out, its future was cancelled, its thread interrupted) leaves no job behind: the job
  * server drops the job if it is still queued (see {@link GearmanClient}). Calls, background submissions and status
  * queries are measured by the {@link JobRecorder}, or observed when an {@link ObservationRegistry} is set.
+ * <p>
+ * Operators' calls for failed jobs ({@link #deadLetters()}, {@link #history}) go to the servers' admin commands.
  */
 public class GearmanTemplate {
 
@@ -326,6 +331,52 @@ public class GearmanTemplate {
 				(traceUnique) -> this.client.getStatusByUnique(unique)));
 	}
 
+	/**
+	 * The dead letters of the job server, when the client talks to exactly one.
+	 * @return the operations
+	 * @throws IllegalStateException if the client talks to several servers (use {@link #deadLetters(ServerAddress)})
+	 */
+	public DeadLetterOperations deadLetters() {
+		List<ServerAddress> servers = this.client.servers();
+		if (servers.size() != 1) {
+			throw new IllegalStateException("job servers: " + servers + " (expected: one; name the server with"
+					+ " deadLetters(ServerAddress), each server keeps its own dead letters)");
+		}
+		return deadLetters(servers.get(0));
+	}
+
+	/**
+	 * The dead letters of one job server.
+	 * @param server the server, one of the client's
+	 * @return the operations
+	 */
+	public DeadLetterOperations deadLetters(ServerAddress server) {
+		return new DeadLetterOperations(this.client, server);
+	}
+
+	/**
+	 * What happened to a background job, when its server records history ({@code gearman.server.history.enabled}).
+	 * @param job the job
+	 * @return its events in the order they happened; empty if none are recorded
+	 */
+	public List<JobEvent> history(JobHandle job) {
+		return events(job.server(), "history handle " + job.handle());
+	}
+
+	/**
+	 * What happened to the background jobs with a unique id, under any handle (a job gets a new handle when it is
+	 * replayed after a restart or requeued), on the server the id goes to.
+	 * @param unique the unique id
+	 * @return the events in the order they happened
+	 */
+	public List<JobEvent> historyByUnique(String unique) {
+		return events(this.client.serverFor(unique), "history unique " + DeadLetterOperations.word(unique));
+	}
+
+	private List<JobEvent> events(ServerAddress server, String command) {
+		return await(this.client.adminList(server, command)).stream().map(OperatorText::event).toList();
+	}
+
 	private CompletableFuture<byte[]> submit(JobRequest request) {
 		CompletableFuture<byte[]> call = this.instrumentation.measure(JobRecorder.Kind.CALL, request.function(),
 				(traceUnique) -> this.client.submit(withTraceUnique(request, traceUnique)));
@@ -357,7 +408,7 @@ public class GearmanTemplate {
 		}
 	}
 
-	private static <T> T await(CompletableFuture<T> future) {
+	static <T> T await(CompletableFuture<T> future) {
 		return Futures.await(future);
 	}
 

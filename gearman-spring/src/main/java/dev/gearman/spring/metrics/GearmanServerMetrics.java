@@ -3,8 +3,6 @@ package dev.gearman.spring.metrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -46,7 +44,7 @@ public class GearmanServerMetrics implements MeterBinder, AutoCloseable {
 
 	private @Nullable MeterRegistry registry;
 
-	private @Nullable ScheduledExecutorService refresher;
+	private @Nullable MetricsRefresher refresher;
 
 	/**
 	 * Creates the binder.
@@ -79,13 +77,7 @@ public class GearmanServerMetrics implements MeterBinder, AutoCloseable {
 			.register(registry);
 		refresh();
 		if (this.refresher == null) {
-			this.refresher = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "gearman-metrics");
-				thread.setDaemon(true);
-				return thread;
-			});
-			long millis = Math.max(10, this.refresh.toMillis());
-			this.refresher.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+			this.refresher = new MetricsRefresher("gearman-metrics", this.refresh, this::refresh);
 		}
 	}
 
@@ -145,7 +137,7 @@ public class GearmanServerMetrics implements MeterBinder, AutoCloseable {
 	@Override
 	public synchronized void close() {
 		if (this.refresher != null) {
-			this.refresher.shutdownNow();
+			this.refresher.close();
 			this.refresher = null;
 		}
 	}

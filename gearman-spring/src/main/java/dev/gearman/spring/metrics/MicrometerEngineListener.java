@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.gearman.server.engine.EndReason;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.engine.Priority;
 import io.micrometer.core.instrument.Counter;
@@ -13,8 +14,10 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Counts the job server's jobs and times them, per function: {@code gearman.server.jobs.submitted},
- * {@code .completed}, {@code .failed} and {@code .exceptions} counters, and the {@code gearman.server.jobs.queue.wait}
- * and {@code gearman.server.jobs.run} timers. The timers publish a fixed set of histogram buckets (1 ms to 5 min)
+ * {@code .completed}, {@code .failed}, {@code .exceptions} and {@code .dead} counters, the
+ * {@code gearman.server.jobs.queue.wait} and {@code gearman.server.jobs.run} timers, and for retries the
+ * {@code gearman.server.retries.scheduled} counter and the {@code gearman.server.retries.delay} timer (the backoff
+ * each failed attempt waits). The timers publish a fixed set of histogram buckets (1 ms to 5 min)
  * rather than Micrometer's percentile histogram, to keep the series per function small.
  * <p>
  * Called on the engine thread only, which is why the meter cache is a plain map; function tags are bounded by a
@@ -25,6 +28,11 @@ public class MicrometerEngineListener implements EngineListener {
 	static final Duration[] BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25),
 			Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5),
 			Duration.ofSeconds(15), Duration.ofSeconds(60), Duration.ofMinutes(5) };
+
+	/** Backoffs run from seconds to the policy's cap, an hour by default. */
+	static final Duration[] RETRY_BUCKETS = { Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
+			Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1),
+			Duration.ofHours(6) };
 
 	private final MeterRegistry registry;
 
@@ -66,6 +74,20 @@ public class MicrometerEngineListener implements EngineListener {
 		}
 	}
 
+	@Override
+	public void retryScheduled(String function, long delayMillis) {
+		FunctionMeters m = meters(function);
+		m.retries.increment();
+		m.retryDelay.record(delayMillis, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void jobEnded(String function, EndReason reason) {
+		if (reason == EndReason.DEAD) {
+			meters(function).dead.increment();
+		}
+	}
+
 	private FunctionMeters meters(String function) {
 		String tag = this.tags.tag(function);
 		FunctionMeters m = this.meters.get(tag);
@@ -86,6 +108,12 @@ public class MicrometerEngineListener implements EngineListener {
 
 		final Counter exceptions;
 
+		final Counter dead;
+
+		final Counter retries;
+
+		final Timer retryDelay;
+
 		final Timer queueWait;
 
 		final Timer run;
@@ -99,6 +127,12 @@ public class MicrometerEngineListener implements EngineListener {
 					"Jobs whose worker sent WORK_FAIL, or that used up their retry limit");
 			this.exceptions = counter(registry, "gearman.server.jobs.exceptions", function,
 					"Jobs whose worker sent WORK_EXCEPTION");
+			this.dead = counter(registry, "gearman.server.jobs.dead", function,
+					"Background jobs that used up their attempts and moved to the dead letters");
+			this.retries = counter(registry, "gearman.server.retries.scheduled", function,
+					"Failed attempts the retry policy runs again after a backoff");
+			this.retryDelay = timer(registry, "gearman.server.retries.delay", function,
+					"Backoff a failed attempt waits before the job runs again", RETRY_BUCKETS);
 			this.queueWait = timer(registry, "gearman.server.jobs.queue.wait", function,
 					"Time jobs waited in their queue before a worker took them");
 			this.run = timer(registry, "gearman.server.jobs.run", function,
@@ -110,10 +144,15 @@ public class MicrometerEngineListener implements EngineListener {
 		}
 
 		private static Timer timer(MeterRegistry registry, String name, String function, String description) {
+			return timer(registry, name, function, description, BUCKETS);
+		}
+
+		private static Timer timer(MeterRegistry registry, String name, String function, String description,
+				Duration[] buckets) {
 			return Timer.builder(name)
 				.tag("function", function)
 				.description(description)
-				.serviceLevelObjectives(BUCKETS)
+				.serviceLevelObjectives(buckets)
 				.register(registry);
 		}
 

@@ -16,13 +16,15 @@ import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.jdbc.StoreOperation.Delete;
 import dev.gearman.server.store.jdbc.QueueTransaction.OutcomeUnknownException;
 import dev.gearman.server.store.jdbc.StoreOperation.Insert;
+import dev.gearman.server.store.jdbc.StoreOperation.RowWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that writes {@code gearman_queue}: it drains whatever inserts and deletes piled up while the
- * previous transaction ran and commits them together (group commit), so throughput does not pay one commit per
- * job. An insert's callback runs only after its transaction committed.
+ * The one thread that writes {@code gearman_queue}: it drains whatever inserts and row writes (deletes, failed
+ * attempts, moves to the dead letters) piled up while the previous transaction ran and commits them together
+ * (group commit), so throughput does not pay one commit per job. An insert's callback runs only after its
+ * transaction committed.
  * <p>
  * The client's answer and the database agree. An insert is answered by the outcome of the transaction that took
  * it: success once it committed, failure once it rolled back. That wait is bounded by the statement timeout and
@@ -53,15 +55,16 @@ final class GroupCommitWriter {
 	private final AtomicInteger queuedInserts = new AtomicInteger();
 
 	/**
-	 * Deletes not committed yet; writer thread only. They wait up to {@link #DELETE_DELAY_NANOS} to ride along with
-	 * the next inserts' commit (a finished job's row surviving a crash only means the job runs again, which the
-	 * at-least-once contract allows), and they wait here while the database is down.
+	 * Row writes not committed yet; writer thread only. They wait up to {@link #ROW_WRITE_DELAY_NANOS} to ride along
+	 * with the next inserts' commit (a finished job's row surviving a crash only means the job runs again, which
+	 * the at-least-once contract allows, and so does a failed attempt or a move to the dead letters not recorded),
+	 * and they wait here while the database is down.
 	 */
-	private final ArrayDeque<Delete> pendingDeletes = new ArrayDeque<>();
+	private final ArrayDeque<RowWrite> pendingWrites = new ArrayDeque<>();
 
-	private static final long DELETE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+	private static final long ROW_WRITE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-	private long pendingDeletesSinceNanos;
+	private long pendingWritesSinceNanos;
 
 	/**
 	 * Rows of failed inserts whose transaction may have committed all the same (the commit's answer was lost);
@@ -81,6 +84,13 @@ final class GroupCommitWriter {
 	private final AtomicLong committedBatches = new AtomicLong();
 
 	private final AtomicLong committedInserts = new AtomicLong();
+
+	/** Row writes queued since start, and those committed: they commit in the order they were queued. */
+	private final AtomicLong rowWritesQueued = new AtomicLong();
+
+	private final Object rowWritesProgress = new Object();
+
+	private long rowWritesCommitted;
 
 	private volatile boolean running = true;
 
@@ -160,13 +170,35 @@ final class GroupCommitWriter {
 		this.queue.add(insert);
 	}
 
-	void delete(Delete delete) {
+	/** Queues a row write; once the store is closed the row stays as it is and its job runs after a restart. */
+	void writeRow(RowWrite write) {
 		if (!this.running) {
-			logger.debug("Store closed: the row of job '{}' of '{}' stays and runs again after a restart",
-					delete.unique(), delete.function());
+			logger.debug("Store closed: {} not written; the job's row stays and runs again after a restart", write);
 			return;
 		}
-		this.queue.add(delete);
+		this.rowWritesQueued.incrementAndGet();
+		this.queue.add(write);
+	}
+
+	/**
+	 * Waits until the row writes queued so far are committed (the writer commits them with its next transaction, or
+	 * within the row-write delay).
+	 * @param timeoutNanos the longest wait
+	 * @return whether they were committed in time
+	 */
+	boolean awaitRowWrites(long timeoutNanos) throws InterruptedException {
+		long target = this.rowWritesQueued.get();
+		long deadline = System.nanoTime() + timeoutNanos;
+		synchronized (this.rowWritesProgress) {
+			while (this.rowWritesCommitted < target) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0 || !this.writer.isAlive()) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.rowWritesProgress, left);
+			}
+		}
+		return true;
 	}
 
 	/** Stops taking writes and wakes the writer to commit what is queued; {@link #close()} waits for it. */
@@ -193,9 +225,9 @@ final class GroupCommitWriter {
 		if (this.writer.isAlive()) {
 			return;
 		}
-		if (!this.pendingDeletes.isEmpty()) {
-			logger.warn("{} finished jobs could not be deleted from the store; they run again after a restart",
-					this.pendingDeletes.size());
+		if (!this.pendingWrites.isEmpty()) {
+			logger.warn("{} writes of finished or failed jobs could not be made in the store; those jobs run again"
+					+ " after a restart", this.pendingWrites.size());
 		}
 		if (!this.inDoubtRows.isEmpty()) {
 			logger.warn("{} jobs whose clients got QUEUE_ERROR may have been stored all the same (the answer to their"
@@ -206,7 +238,7 @@ final class GroupCommitWriter {
 	private void writeLoop() {
 		List<StoreOperation> drained = new ArrayList<>();
 		while (this.running || !this.queue.isEmpty()
-				|| (!this.pendingDeletes.isEmpty() && this.availability.isAvailable())) {
+				|| (!this.pendingWrites.isEmpty() && this.availability.isAvailable())) {
 			try {
 				StoreOperation first = this.queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
 				if (first == null) {
@@ -217,8 +249,8 @@ final class GroupCommitWriter {
 					else if (!this.inDoubtRows.isEmpty()) {
 						resolveInDoubt();
 					}
-					else if (!this.pendingDeletes.isEmpty() && (deletesAreDue() || !this.running)) {
-						writePendingDeletes(List.of());
+					else if (!this.pendingWrites.isEmpty() && (writesAreDue() || !this.running)) {
+						writePending(List.of());
 					}
 					continue;
 				}
@@ -249,15 +281,15 @@ final class GroupCommitWriter {
 		if (!this.inDoubtRows.isEmpty()) {
 			return Math.max(0, this.lastResolveNanos + retry - System.nanoTime());
 		}
-		if (this.pendingDeletes.isEmpty()) {
+		if (this.pendingWrites.isEmpty()) {
 			return retry;
 		}
-		return Math.max(0, this.pendingDeletesSinceNanos + DELETE_DELAY_NANOS - System.nanoTime());
+		return Math.max(0, this.pendingWritesSinceNanos + ROW_WRITE_DELAY_NANOS - System.nanoTime());
 	}
 
-	private boolean deletesAreDue() {
-		return System.nanoTime() - this.pendingDeletesSinceNanos >= DELETE_DELAY_NANOS
-				|| this.pendingDeletes.size() >= this.settings.getMaxBatchSize();
+	private boolean writesAreDue() {
+		return System.nanoTime() - this.pendingWritesSinceNanos >= ROW_WRITE_DELAY_NANOS
+				|| this.pendingWrites.size() >= this.settings.getMaxBatchSize();
 	}
 
 	private void process(List<StoreOperation> drained) {
@@ -275,8 +307,8 @@ final class GroupCommitWriter {
 				}
 				inserts.add(insert);
 			}
-			else if (operation instanceof Delete delete) {
-				holdDelete(delete);
+			else if (operation instanceof RowWrite write) {
+				holdWrite(write);
 			}
 		}
 		if (!this.availability.probe()) {
@@ -284,45 +316,51 @@ final class GroupCommitWriter {
 			inserts.forEach((insert) -> insert.complete(failure));
 			return;
 		}
-		if (!inserts.isEmpty() || deletesAreDue() || !this.running) {
-			writePendingDeletes(inserts);
+		if (!inserts.isEmpty() || writesAreDue() || !this.running) {
+			writePending(inserts);
 		}
 	}
 
-	private void holdDelete(Delete delete) {
-		if (this.pendingDeletes.isEmpty()) {
-			this.pendingDeletesSinceNanos = System.nanoTime();
+	private void holdWrite(RowWrite write) {
+		if (this.pendingWrites.isEmpty()) {
+			this.pendingWritesSinceNanos = System.nanoTime();
 		}
-		this.pendingDeletes.add(delete);
+		if (write instanceof StoreOperation.RetryLater || write instanceof StoreOperation.Bury) {
+			// a failed attempt or a move to the dead letters is state a restart must find: commit it now rather
+			// than let it wait for the next inserts (a lost delete only runs a finished job again)
+			this.pendingWritesSinceNanos = System.nanoTime() - ROW_WRITE_DELAY_NANOS;
+		}
+		this.pendingWrites.add(write);
 	}
 
-	/** Commits the pending deletes (a bounded batch of them) together with the given inserts. */
-	private void writePendingDeletes(List<Insert> inserts) {
-		int count = Math.min(this.pendingDeletes.size(), Math.max(1, this.settings.getMaxBatchSize() - inserts.size()));
-		List<Delete> deletes = new ArrayList<>(count);
+	/** Commits the pending row writes (a bounded batch of them) together with the given inserts. */
+	private void writePending(List<Insert> inserts) {
+		int count = Math.min(this.pendingWrites.size(), Math.max(1, this.settings.getMaxBatchSize() - inserts.size()));
+		List<RowWrite> deletes = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
-			deletes.add(this.pendingDeletes.poll());
+			deletes.add(this.pendingWrites.poll());
 		}
-		if (!this.pendingDeletes.isEmpty()) {
-			this.pendingDeletesSinceNanos = System.nanoTime() - DELETE_DELAY_NANOS;
+		if (!this.pendingWrites.isEmpty()) {
+			this.pendingWritesSinceNanos = System.nanoTime() - ROW_WRITE_DELAY_NANOS;
 		}
 		write(deletes, inserts);
 	}
 
-	private void write(List<Delete> deletes, List<Insert> inserts) {
+	private void write(List<RowWrite> deletes, List<Insert> inserts) {
 		if (deletes.isEmpty() && inserts.isEmpty()) {
 			return;
 		}
 		this.inFlight = inserts;
 		try {
 			if (!resolveInDoubt()) {
-				keepDeletes(deletes);
+				keepWrites(deletes);
 				fail(inserts, this.availability.isAvailable() ? inDoubtUnresolved() : this.availability.unavailable());
 				return;
 			}
 			List<Insert> committed;
 			try {
 				committed = commit(deletes, inserts, false);
+				rowWritesCommitted(deletes.size());
 			}
 			catch (OutcomeUnknownException ex) {
 				failInDoubt(deletes, inserts, ex);
@@ -345,9 +383,10 @@ final class GroupCommitWriter {
 		}
 	}
 
-	private void commitOneByOne(List<Delete> deletes, List<Insert> inserts) {
+	private void commitOneByOne(List<RowWrite> deletes, List<Insert> inserts) {
 		try {
 			commit(deletes, List.of(), false);
+			rowWritesCommitted(deletes.size());
 		}
 		catch (SQLException | RuntimeException ex) {
 			// deletes whose outcome is unknown are simply deleted again: a job's row is deleted by its sequence
@@ -388,7 +427,7 @@ final class GroupCommitWriter {
 	 * @throws OutcomeUnknownException if the commit failed, so the transaction may have committed all the same
 	 * @throws SQLException if the transaction failed and did not commit
 	 */
-	private List<Insert> commit(List<Delete> deletes, List<Insert> inserts, boolean replaceExisting)
+	private List<Insert> commit(List<? extends RowWrite> deletes, List<Insert> inserts, boolean replaceExisting)
 			throws SQLException {
 		long startNanos = System.nanoTime();
 		long failuresAtStart = this.availability.failures();
@@ -417,6 +456,16 @@ final class GroupCommitWriter {
 		this.reporter.committed(deletes.size(), claimed.size(), System.nanoTime() - startNanos);
 		this.availability.committed(failuresAtStart);
 		return claimed;
+	}
+
+	/** Counts queued row writes as committed, for {@link #awaitRowWrites}. */
+	private void rowWritesCommitted(int count) {
+		if (count > 0) {
+			synchronized (this.rowWritesProgress) {
+				this.rowWritesCommitted += count;
+				this.rowWritesProgress.notifyAll();
+			}
+		}
 	}
 
 	private List<Insert> claim(List<Insert> inserts) {
@@ -454,18 +503,18 @@ final class GroupCommitWriter {
 		}
 	}
 
-	private void failBatch(List<Delete> deletes, List<Insert> inserts, Exception ex) {
+	private void failBatch(List<RowWrite> deletes, List<Insert> inserts, Exception ex) {
 		this.availability.markUnavailable(ex);
 		fail(inserts, new JobStoreUnavailableException("the job store database is unavailable: " + ex.getMessage(),
 				ex));
-		keepDeletes(deletes);
+		keepWrites(deletes);
 	}
 
 	/**
 	 * The commit of these inserts failed, so they may be stored all the same: they are failed, and their rows are
 	 * deleted before this writer commits anything else.
 	 */
-	private void failInDoubt(List<Delete> deletes, List<Insert> inserts, OutcomeUnknownException ex) {
+	private void failInDoubt(List<RowWrite> deletes, List<Insert> inserts, OutcomeUnknownException ex) {
 		for (Insert insert : inserts) {
 			if (!insert.isDone()) {
 				this.inDoubtRows.add(insert.row());
@@ -536,10 +585,10 @@ final class GroupCommitWriter {
 		}
 	}
 
-	/** Puts deletes back at the head of the pending ones, in their order, for the next commit. */
-	private void keepDeletes(List<Delete> deletes) {
+	/** Puts row writes back at the head of the pending ones, in their order, for the next commit. */
+	private void keepWrites(List<RowWrite> deletes) {
 		for (int i = deletes.size() - 1; i >= 0; i--) {
-			this.pendingDeletes.addFirst(deletes.get(i));
+			this.pendingWrites.addFirst(deletes.get(i));
 		}
 	}
 

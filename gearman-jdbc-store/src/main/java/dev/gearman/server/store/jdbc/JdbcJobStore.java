@@ -5,6 +5,9 @@ import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
 
+import dev.gearman.server.history.JobHistoryStore;
+import dev.gearman.server.store.DeadLetter;
+import dev.gearman.server.store.DeadLetterStore;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoredJob;
@@ -12,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A durable {@link JobStore} on the {@code gearman_queue} table of any JDBC database (H2, PostgreSQL and
- * MySQL/MariaDB are tested). The table comes from {@link QueueSchema#migrate}, which applies the Flyway migrations
- * under {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
+ * MySQL/MariaDB are tested), with the dead letters ({@code gearman_dead_letter}) and the job history
+ * ({@code gearman_job_history}) beside it. The tables come from {@link QueueSchema#migrate}, which applies the Flyway
+ * migrations under {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
  * <p>
  * Inserts and deletes from every connection are handed to writer threads that commit them in batches (group
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
@@ -32,6 +36,10 @@ public final class JdbcJobStore implements JobStore {
 	private final GroupCommitWriter[] writers;
 
 	private final StoreAvailability availability;
+
+	private final JdbcDeadLetters deadLetters;
+
+	private final JdbcJobHistory history;
 
 	/**
 	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
@@ -56,6 +64,10 @@ public final class JdbcJobStore implements JobStore {
 		for (GroupCommitWriter writer : this.writers) {
 			writer.start();
 		}
+		this.deadLetters = new JdbcDeadLetters(dataSource, settings);
+		this.history = new JdbcJobHistory(dataSource, settings,
+				(event) -> writerFor(event.function(), event.unique()).writeRow(new StoreOperation.History(event)),
+				this::awaitRowWrites);
 	}
 
 	@Override
@@ -77,7 +89,34 @@ public final class JdbcJobStore implements JobStore {
 
 	@Override
 	public void remove(String function, String unique, long sequence) {
-		writerFor(function, unique).delete(new StoreOperation.Delete(function, unique, sequence));
+		writerFor(function, unique).writeRow(new StoreOperation.Delete(function, unique, sequence));
+	}
+
+	/** Rides along with the writer's next commit, like a delete; the same writer as the job's insert. */
+	@Override
+	public void retryLater(String function, String unique, long sequence, int attempts, long whenToRun,
+			String lastError) {
+		writerFor(function, unique).writeRow(new StoreOperation.RetryLater(function, unique, sequence, attempts,
+				whenToRun, lastError));
+	}
+
+	/**
+	 * The row is copied to {@code gearman_dead_letter} and deleted in one transaction of the job's writer, so the job
+	 * is in exactly one of the two tables whenever the process stops.
+	 */
+	@Override
+	public void bury(DeadLetter letter) {
+		writerFor(letter.function(), letter.unique()).writeRow(new StoreOperation.Bury(letter));
+	}
+
+	@Override
+	public DeadLetterStore deadLetters() {
+		return this.deadLetters;
+	}
+
+	@Override
+	public JobHistoryStore history() {
+		return this.history;
 	}
 
 	/** The writer of a key: always the same one, so a job's delete is ordered after its insert. */
@@ -158,6 +197,22 @@ public final class JdbcJobStore implements JobStore {
 		}
 		for (GroupCommitWriter writer : this.writers) {
 			writer.close();
+		}
+		this.deadLetters.close();
+	}
+
+	/** Waits, at most the timeout, until the row writes handed to the writers so far are committed. */
+	private void awaitRowWrites() {
+		long deadline = System.nanoTime() + this.settings.getTimeout().toNanos();
+		try {
+			for (GroupCommitWriter writer : this.writers) {
+				if (!writer.awaitRowWrites(Math.max(0, deadline - System.nanoTime()))) {
+					return;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -50,7 +50,8 @@ final class QueueReplayer {
 				try (ResultSet rows = statement.executeQuery()) {
 					while (rows.next()) {
 						sink.accept(new StoredJob(rows.getString(2), rows.getString(1), rows.getInt(3),
-								bytes(rows.getBytes(4)), rows.getLong(5), rows.getLong(6)));
+								bytes(rows.getBytes(4)), rows.getLong(5), rows.getLong(6), rows.getInt(7),
+								rows.getString(8)));
 						done++;
 						long now = System.nanoTime();
 						if (now - lastLog > PROGRESS_INTERVAL_NANOS) {

@@ -22,8 +22,22 @@ final class QueueTable {
 	/** Deletes one finished job's row; a newer job stored under the same key meanwhile has another sequence. */
 	static final String DELETE_JOB = DELETE + " AND job_sequence = ?";
 
-	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
-			+ " FROM " + NAME + " ORDER BY job_sequence";
+	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence,"
+			+ " attempts, last_error FROM " + NAME + " ORDER BY job_sequence";
+
+	/** Records a failed attempt on a job's row: attempts, when the next one is due, why the last one failed. */
+	static final String RETRY_LATER = "UPDATE " + NAME + " SET attempts = ?, when_to_run = ?, last_error = ?"
+			+ " WHERE function_name = ? AND unique_key = ? AND job_sequence = ?";
+
+	/** Whether one job's row exists. */
+	static final String EXISTS_JOB = "SELECT COUNT(*) FROM " + NAME
+			+ " WHERE function_name = ? AND unique_key = ? AND job_sequence = ?";
+
+	/** The longest error text the tables keep, in characters. */
+	static final int MAX_ERROR_LENGTH = 4096;
+
+	/** The longest worker id and job handle the tables keep, in characters. */
+	static final int MAX_NAME_LENGTH = 255;
 
 	static final String COUNT = "SELECT COUNT(*) FROM " + NAME;
 

@@ -13,14 +13,15 @@ import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 import dev.gearman.server.store.StoredJob;
-import dev.gearman.server.store.jdbc.StoreOperation.Delete;
 import dev.gearman.server.store.jdbc.StoreOperation.Insert;
+import dev.gearman.server.store.jdbc.StoreOperation.RowWrite;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One transaction on {@code gearman_queue}: a group commit's deletes and inserts, all committed or all rolled back,
+ * One transaction on {@code gearman_queue}: a group commit's row writes (see {@link RowWrites}) and inserts, all
+ * committed or all rolled back,
  * and the per-vendor settings that make such a commit durable. The {@link GroupCommitWriter} decides what goes
  * into a transaction and what a failure means; this class only speaks SQL.
  */
@@ -28,7 +29,7 @@ final class QueueTransaction {
 
 	private static final Logger logger = LoggerFactory.getLogger(QueueTransaction.class);
 
-	private static final String POSTGRESQL = "PostgreSQL";
+	static final String POSTGRESQL = "PostgreSQL";
 
 	/** The drivers we use set a socket timeout and need no thread to enforce it; some reject a null executor. */
 	private static final Executor DIRECT = Runnable::run;
@@ -42,13 +43,13 @@ final class QueueTransaction {
 	 * connection, so that a database that stops answering fails the transaction instead of hanging it.
 	 * @param connection a connection of the store's database, in auto-commit mode
 	 * @param settings the timeouts, and whether commits must be durable
-	 * @param deletes rows to delete
+	 * @param deletes row writes: deletes, failed attempts, moves to the dead letters
 	 * @param inserts rows to insert
 	 * @param replaceExisting whether a row under an insert's key is deleted first (a stale row after a crash)
 	 * @throws OutcomeUnknownException if the commit itself failed: the transaction may or may not have committed
 	 * @throws SQLException if the transaction failed before its commit; it did not commit
 	 */
-	static void commit(Connection connection, JdbcJobStoreSettings settings, List<Delete> deletes,
+	static void commit(Connection connection, JdbcJobStoreSettings settings, List<? extends RowWrite> deletes,
 			List<Insert> inserts, boolean replaceExisting) throws SQLException {
 		int previousNetworkTimeout = setNetworkTimeout(connection, settings.networkTimeoutMillis());
 		try {
@@ -70,7 +71,8 @@ final class QueueTransaction {
 	}
 
 	/** Runs the transaction's statements; on failure rolls back and throws. Returns PostgreSQL's transaction id. */
-	private static @Nullable Long write(Connection connection, JdbcJobStoreSettings settings, List<Delete> deletes,
+	private static @Nullable Long write(Connection connection, JdbcJobStoreSettings settings,
+			List<? extends RowWrite> deletes,
 			List<Insert> inserts, boolean replaceExisting) throws SQLException {
 		int queryTimeout = settings.queryTimeoutSeconds();
 		try {
@@ -80,7 +82,7 @@ final class QueueTransaction {
 						settings.isRequireDurableCommits());
 			}
 			if (!deletes.isEmpty()) {
-				deleteRows(connection, deletes, queryTimeout);
+				RowWrites.apply(connection, deletes, queryTimeout);
 			}
 			if (replaceExisting) {
 				try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE)) {
@@ -126,7 +128,7 @@ final class QueueTransaction {
 		}
 	}
 
-	private static void rollback(Connection connection, Exception failure) {
+	static void rollback(Connection connection, Exception failure) {
 		try {
 			connection.rollback();
 		}
@@ -136,7 +138,7 @@ final class QueueTransaction {
 	}
 
 	/** Sets the connection's network timeout and returns the one it had; a driver without one keeps none. */
-	private static int setNetworkTimeout(Connection connection, int millis) {
+	static int setNetworkTimeout(Connection connection, int millis) {
 		try {
 			int previous = connection.getNetworkTimeout();
 			if (previous != millis) {
@@ -171,7 +173,7 @@ final class QueueTransaction {
 	 * {@code set_config(..., true)} is {@code SET LOCAL}: it ends with the transaction, so the application's own
 	 * statements on a shared pool keep their settings.
 	 */
-	private static long beginOnPostgres(Connection connection, boolean deletes, boolean durable)
+	static long beginOnPostgres(Connection connection, boolean deletes, boolean durable)
 			throws SQLException {
 		StringBuilder sql = new StringBuilder("SELECT txid_current()");
 		if (durable) {
@@ -214,24 +216,6 @@ final class QueueTransaction {
 			}
 		}
 		return false;
-	}
-
-	/**
-	 * Deletes rows by their full primary key, as one JDBC batch. An {@code unique_key IN (...)} list looked cheaper,
-	 * but H2 then walks every row of the function through the key's first column and tests the list on each: with
-	 * tens of thousands of queued jobs that made deletes the writer's main cost.
-	 */
-	private static void deleteRows(Connection connection, List<Delete> deletes, int queryTimeout) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE_JOB)) {
-			statement.setQueryTimeout(queryTimeout);
-			for (Delete delete : deletes) {
-				statement.setString(1, delete.function());
-				statement.setString(2, delete.unique());
-				statement.setLong(3, delete.sequence());
-				statement.addBatch();
-			}
-			statement.executeBatch();
-		}
 	}
 
 	/**

@@ -3,6 +3,8 @@ package dev.gearman.server.store.jdbc;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.gearman.server.history.JobEvent;
+import dev.gearman.server.store.DeadLetter;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
 
@@ -88,12 +90,48 @@ sealed interface StoreOperation {
 	}
 
 	/**
+	 * A write to a job's row that nobody waits for: it rides along with the next commit of its writer and is kept for
+	 * later while the database is down. Each is safe to repeat, since a commit whose answer was lost is written again.
+	 */
+	sealed interface RowWrite extends StoreOperation {
+	}
+
+	/**
 	 * A delete of a finished job's row.
 	 * @param function the function name
 	 * @param unique the unique key
 	 * @param sequence the job's sequence: only its own row is deleted, never a newer job's under the same key
 	 */
-	record Delete(String function, String unique, long sequence) implements StoreOperation {
+	record Delete(String function, String unique, long sequence) implements RowWrite {
+	}
+
+	/**
+	 * A failed attempt recorded on a job's row (see {@link dev.gearman.server.store.JobStore#retryLater}).
+	 * @param function the function name
+	 * @param unique the unique key
+	 * @param sequence the job's sequence
+	 * @param attempts the attempts made
+	 * @param whenToRun seconds since the epoch when the next attempt is due
+	 * @param lastError why the last attempt failed
+	 */
+	record RetryLater(String function, String unique, long sequence, int attempts, long whenToRun,
+			String lastError) implements RowWrite {
+	}
+
+	/**
+	 * A job's move to the dead letters: its row, if it has one, is copied there and deleted in one transaction.
+	 * @param letter the letter
+	 */
+	record Bury(DeadLetter letter) implements RowWrite {
+	}
+
+	/**
+	 * An event of the job history, written with the job's other row writes: no commit of its own, and in the order
+	 * of the job's other writes. Repeating it after a lost commit answer writes the event twice, which an audit
+	 * trail can bear.
+	 * @param event the event
+	 */
+	record History(JobEvent event) implements RowWrite {
 	}
 
 	/**

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The store contract on an embedded H2 file database, as the server app uses by default.
  */
-class H2JdbcJobStoreTests extends JdbcJobStoreContractTests {
+class H2JdbcJobStoreTests extends JdbcFailedJobContractTests {
 
 	@TempDir
 	Path dir;

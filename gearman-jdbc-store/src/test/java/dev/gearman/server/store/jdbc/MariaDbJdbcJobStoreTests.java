@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The store contract on a real MariaDB server started for this class.
  */
-class MariaDbJdbcJobStoreTests extends JdbcJobStoreContractTests {
+class MariaDbJdbcJobStoreTests extends JdbcFailedJobContractTests {
 
 	private static MariaDbServer server;
 

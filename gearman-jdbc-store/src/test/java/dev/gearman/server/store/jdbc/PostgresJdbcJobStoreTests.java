@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The store contract on a real PostgreSQL server started for this class, and what only PostgreSQL's planner needs.
  */
-class PostgresJdbcJobStoreTests extends JdbcJobStoreContractTests {
+class PostgresJdbcJobStoreTests extends JdbcFailedJobContractTests {
 
 	private static PostgresServer server;
 

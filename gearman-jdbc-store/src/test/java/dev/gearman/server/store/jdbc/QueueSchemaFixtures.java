@@ -40,6 +40,9 @@ public final class QueueSchemaFixtures {
 		return dataSource;
 	}
 
+	/** How the history names the migration that added retries, dead letters and job history. */
+	public static final String VERSION_2 = "2 SQL retries dead letters history";
+
 	/**
 	 * Makes {@code gearman_queue} as the server app did before {@link QueueSchema}: Spring Boot's Flyway with
 	 * {@code spring.flyway.locations=classpath:db/gearman/{vendor}}, its history in {@code flyway_schema_history}.
@@ -53,7 +56,8 @@ public final class QueueSchemaFixtures {
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
-		Flyway.configure().dataSource(dataSource).locations("classpath:" + location).load().migrate();
+		// the old server app had version 1 only
+		Flyway.configure().dataSource(dataSource).locations("classpath:" + location).target("1").load().migrate();
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.gearman.samples.newsletter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -31,11 +32,11 @@ public class DeliveryRepository {
 		return key.getKeyAs(Long.class);
 	}
 
-	public Newsletter newsletter(long id) {
+	public Optional<Newsletter> find(long id) {
 		return this.jdbc.sql("SELECT id, subject, body FROM newsletter WHERE id = ?")
 			.param(id)
 			.query(Newsletter.class)
-			.single();
+			.optional();
 	}
 
 	/**

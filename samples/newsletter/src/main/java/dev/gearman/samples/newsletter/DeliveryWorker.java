@@ -1,6 +1,7 @@
 package dev.gearman.samples.newsletter;
 
 import dev.gearman.spring.annotation.GearmanFunction;
+import dev.gearman.worker.DoNotRetryException;
 import dev.gearman.worker.JobContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,7 +9,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Serves {@code deliver_newsletter}: sends a newsletter to a batch of addresses, recording each one, and reports
- * progress (WORK_STATUS) after each address so that a status query shows how far the batch is.
+ * progress (WORK_STATUS) after each address so that a status query shows how far the batch is. A batch with
+ * failed addresses fails, and the job server runs it again after a backoff ({@code gearman.server.retry.*}); the
+ * run again sends only to the addresses that failed. A batch that keeps failing ends in the job server's dead
+ * letters, where an operator requeues it once the mail server is back.
  */
 @Component
 public class DeliveryWorker {
@@ -25,17 +29,20 @@ public class DeliveryWorker {
 	}
 
 	/**
-	 * Delivers one batch. A failed address does not fail the batch: it is recorded and retried by the next
-	 * send.
+	 * Delivers one batch; every address is tried, and the batch fails if any of them failed.
 	 * @param batch the newsletter and the addresses
 	 * @param job the job, for progress
 	 * @return a one-line summary
+	 * @throws IllegalStateException if addresses failed: the job server retries the batch
+	 * @throws DoNotRetryException if the newsletter does not exist: no retry can help
 	 */
 	@GearmanFunction(name = "deliver_newsletter")
 	public String deliver(DeliveryBatch batch, JobContext job) {
-		Newsletter newsletter = this.deliveries.newsletter(batch.newsletterId());
+		Newsletter newsletter = this.deliveries.find(batch.newsletterId())
+			.orElseThrow(() -> new DoNotRetryException("newsletter " + batch.newsletterId() + " does not exist"));
 		int done = 0;
 		int failed = 0;
+		String lastError = null;
 		for (String email : batch.emails()) {
 			if (this.deliveries.claim(newsletter.id(), email)) {
 				try {
@@ -44,13 +51,18 @@ public class DeliveryWorker {
 				}
 				catch (RuntimeException ex) {
 					failed++;
-					this.deliveries.failed(newsletter.id(), email, String.valueOf(ex.getMessage()));
+					lastError = String.valueOf(ex.getMessage());
+					this.deliveries.failed(newsletter.id(), email, lastError);
 					logger.warn("Newsletter {} to {} failed: {}", newsletter.id(), email, ex.getMessage());
 				}
 			}
 			job.sendStatus(++done, batch.emails().size());
 		}
-		return done + " addresses, " + failed + " failed";
+		if (failed > 0) {
+			// the message becomes the WORK_EXCEPTION text: the dead letter's error if the retries run out
+			throw new IllegalStateException(failed + " of " + done + " addresses failed, e.g. " + lastError);
+		}
+		return done + " addresses";
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.List;
 
 import dev.gearman.client.JobHandle;
 import dev.gearman.client.JobStatus;
+import dev.gearman.server.store.StoredDeadLetter;
+import dev.gearman.spring.core.DeadLetterOperations;
 import dev.gearman.spring.core.GearmanTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Sends newsletters: queues one background {@code deliver_newsletter} job per batch of addresses still due, and
- * follows the batches' progress. Sending again retries exactly the addresses that failed.
+ * follows the batches' progress. The job server retries failed batches; sending again queues the addresses still
+ * not sent (e.g. after their batch ended in the dead letters).
  */
 @Service
 public class NewsletterService {
@@ -52,6 +55,22 @@ public class NewsletterService {
 	}
 
 	/**
+	 * Requeues the batches that used up their attempts, e.g. once the mail server is back: the job server keeps them
+	 * as dead letters, and each runs again with a fresh attempt count, sending only to the addresses not sent yet.
+	 * @return the requeued batches
+	 */
+	public List<JobHandle> requeueDeadBatches() {
+		DeadLetterOperations deadLetters = this.gearman.deadLetters();
+		List<JobHandle> requeued = new ArrayList<>();
+		for (StoredDeadLetter letter : deadLetters.list("deliver_newsletter", 0, 100)) {
+			logger.info("Requeueing batch {} ({} attempts, last: {})", letter.unique(), letter.attempts(),
+					letter.lastError());
+			requeued.add(deadLetters.requeue(letter.id()));
+		}
+		return requeued;
+	}
+
+	/**
 	 * Asks the job server how far each batch is: the numerator and denominator of its last WORK_STATUS.
 	 * @param batches the batch jobs
 	 * @return their status; {@code known} is false once a batch is done
@@ -70,7 +89,8 @@ public class NewsletterService {
 	}
 
 	/**
-	 * Waits until the job server has finished every batch, logging progress.
+	 * Waits until the job server has finished every batch (retries included: a batch waiting for its next attempt
+	 * is still known to the server), logging progress.
 	 * @param newsletterId the newsletter
 	 * @param batches the batch jobs
 	 * @param timeout how long to wait at most

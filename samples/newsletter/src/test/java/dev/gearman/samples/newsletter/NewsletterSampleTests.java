@@ -14,6 +14,8 @@ import java.util.stream.IntStream;
 
 import dev.gearman.client.JobHandle;
 import dev.gearman.client.JobStatus;
+import dev.gearman.server.store.StoredDeadLetter;
+import dev.gearman.spring.core.DeadLetterOperations;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.test.EmbeddedGearmanServer;
 import org.junit.jupiter.api.Test;
@@ -25,13 +27,15 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs the sample end to end on an embedded server and H2. The demo runs at startup with a mailer that fails
- * the first attempt for every seventh reader; afterwards every reader must have the newsletter exactly once, and
- * only the failed addresses may have been tried twice.
+ * the first attempt for every seventh reader; the job server retries those batches, and afterwards every reader
+ * must have the newsletter exactly once, and only the failed addresses may have been tried twice. A batch that
+ * keeps failing ends as a dead letter and runs again when an operator requeues it.
  */
-@SpringBootTest
+@SpringBootTest(properties = { "gearman.server.retry.initial-delay=100ms", "gearman.server.retry.jitter=0" })
 @EmbeddedGearmanServer
 class NewsletterSampleTests {
 
@@ -109,13 +113,46 @@ class NewsletterSampleTests {
 		assertThat(this.newsletters.counts(id).sending()).isPositive();
 
 		this.mailer.release();
+		// the batches with failed addresses were retried by the job server: nothing left to send again
 		assertThat(this.newsletters.await(id, batches, Duration.ofSeconds(20)))
-			.isEqualTo(new DeliveryCounts(0, 0, 200 - 28, 28));
-		List<JobHandle> retry = this.newsletters.send(id);
-		assertThat(retry).hasSize(2); // 28 failed addresses in batches of 25
-		assertThat(this.newsletters.await(id, retry, Duration.ofSeconds(20)))
 			.isEqualTo(new DeliveryCounts(0, 0, 200, 0));
+		assertThat(this.newsletters.send(id)).isEmpty();
 		assertThat(READERS).allSatisfy((email) -> assertThat(this.mailer.delivered(id, email)).isEqualTo(1));
+	}
+
+	@Test
+	void batchThatKeepsFailingShouldEndAsADeadLetterAndRunOnceRequeued() throws InterruptedException {
+		long id = this.repository.create("Bounced", "...");
+		this.mailer.refuse(id, "reader10@example.com");
+		List<JobHandle> batches = this.newsletters.send(id);
+		assertThat(this.newsletters.await(id, batches, Duration.ofSeconds(20)))
+			.isEqualTo(new DeliveryCounts(0, 0, 199, 1));
+		DeadLetterOperations deadLetters = this.gearman.deadLetters();
+		StoredDeadLetter letter = deadLetters.list("deliver_newsletter", 0, 10).get(0);
+		assertThat(letter.attempts()).isEqualTo(4);
+		assertThat(letter.lastError()).isEqualTo("java.lang.IllegalStateException: 1 of 25 addresses failed, e.g. 550"
+				+ " mailbox unavailable");
+		// the operator fixes the address and requeues the batch: only that address is sent to
+		this.mailer.refuse(id, "");
+		List<JobHandle> requeued = this.newsletters.requeueDeadBatches();
+		assertThat(requeued).hasSize(1);
+		assertThat(this.newsletters.await(id, requeued, Duration.ofSeconds(20)))
+			.isEqualTo(new DeliveryCounts(0, 0, 200, 0));
+		assertThat(this.mailer.attempts(id, "reader10@example.com")).isEqualTo(5);
+		assertThat(READERS).allSatisfy((email) -> assertThat(this.mailer.delivered(id, email)).isEqualTo(1));
+		assertThat(deadLetters.counts()).isEmpty();
+	}
+
+	@Test
+	void batchOfANewsletterThatIsGoneShouldNotBeRetried() {
+		JobHandle batch = this.gearman.submitBackground("deliver_newsletter", new DeliveryBatch(424242, READERS));
+		DeadLetterOperations deadLetters = this.gearman.deadLetters();
+		await("the batch " + batch + " died").atMost(Duration.ofSeconds(20))
+			.until(() -> !deadLetters.list("deliver_newsletter", 0, 10).isEmpty());
+		StoredDeadLetter letter = deadLetters.list("deliver_newsletter", 0, 10).get(0);
+		assertThat(letter.attempts()).isEqualTo(1);
+		assertThat(letter.lastError()).isEqualTo("[no-retry] newsletter 424242 does not exist");
+		deadLetters.delete(letter.id());
 	}
 
 	private JobStatus awaitStatus(JobHandle batch, Predicate<JobStatus> condition)
@@ -155,6 +192,8 @@ class NewsletterSampleTests {
 
 		private volatile String holdAt = "";
 
+		private volatile String refused = "";
+
 		@Override
 		public void send(Newsletter newsletter, String email) {
 			String key = newsletter.id() + " " + email;
@@ -162,11 +201,19 @@ class NewsletterSampleTests {
 			if (key.equals(this.holdAt)) {
 				await();
 			}
+			if (key.equals(this.refused)) {
+				throw new IllegalStateException("550 mailbox unavailable");
+			}
 			int reader = Integer.parseInt(email.substring("reader".length(), email.indexOf('@')));
 			if (reader % 7 == 0 && attempt == 1) {
 				throw new IllegalStateException("451 try again later");
 			}
 			this.delivered.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+		}
+
+		/** Every attempt to this address fails from now on; an empty address ends that. */
+		void refuse(long newsletterId, String email) {
+			this.refused = newsletterId + " " + email;
 		}
 
 		void holdAt(long newsletterId, String email) {

@@ -7,6 +7,7 @@ import dev.gearman.spring.boot.autoconfigure.server.GearmanServerProperties;
 import dev.gearman.spring.core.GearmanTemplate;
 import dev.gearman.spring.core.GearmanWorkerRegistry;
 import dev.gearman.spring.metrics.FunctionTags;
+import dev.gearman.spring.metrics.GearmanDeadLetterMetrics;
 import dev.gearman.spring.metrics.GearmanServerMetrics;
 import dev.gearman.spring.metrics.MicrometerAccessListener;
 import dev.gearman.spring.metrics.MicrometerEngineListener;
@@ -25,10 +26,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Micrometer meters for the template's calls, the workers' executions and the embedded server, when a
  * {@link MeterRegistry} is present. For the server: gauges of its queues and connections
- * ({@link GearmanServerMetrics}), job counters and timers fed by the engine ({@link MicrometerEngineListener}), the
- * access policy's refusals ({@link MicrometerAccessListener}) and
- * store batch meters fed by a durable store ({@link MicrometerJobStoreListener}); the {@code function} tag takes at
- * most {@code gearman.server.metrics.max-functions} values.
+ * ({@link GearmanServerMetrics}), job counters and timers fed by the engine ({@link MicrometerEngineListener}; retries
+ * and dead jobs included), the access policy's refusals ({@link MicrometerAccessListener}), dead letters held
+ * ({@link GearmanDeadLetterMetrics}) and store batch meters fed by a durable store ({@link MicrometerJobStoreListener});
+ * the {@code function} tag takes at most {@code gearman.server.metrics.max-functions} values.
  * <p>
  * The listeners are beans that the server's bean picks up when it is created, which is after every bean
  * definition is known, so this configuration may come after the server's.
@@ -83,6 +84,13 @@ public final class GearmanMetricsAutoConfiguration {
 		GearmanServerMetrics gearmanServerMetrics(GearmanServer server, FunctionTags tags,
 				GearmanServerProperties properties) {
 			return new GearmanServerMetrics(server, tags, properties.getMetrics().getRefreshInterval());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		GearmanDeadLetterMetrics gearmanDeadLetterMetrics(GearmanServer server, FunctionTags tags,
+				GearmanServerProperties properties) {
+			return new GearmanDeadLetterMetrics(server, tags, properties.getMetrics().getRefreshInterval());
 		}
 
 	}

@@ -51,7 +51,8 @@ import org.springframework.core.env.PropertySource;
  * can be pointed at it; with {@code gearman.server.port=0} the bound port is published as
  * {@code local.gearman.port}. It drains when the context closes, before the application's workers stop (see
  * {@link GearmanServerLifecycle}). {@link EngineListener} and {@link JobStoreListener} beans receive the job and
- * store events, e.g. for metrics.
+ * store events, e.g. for metrics. Failed jobs follow {@code gearman.server.retry.*} (retries, dead letters kept as
+ * {@code gearman.server.dead-letters.*} says) and, with {@code gearman.server.history.enabled}, leave a history.
  * <p>
  * With {@code gearman.server.ssl.bundle} the port speaks TLS with the certificate of that Spring Boot SSL bundle,
  * reloaded when the bundle is; {@code gearman.server.ssl.client-auth} asks for client certificates, whose subjects
@@ -61,7 +62,8 @@ import org.springframework.core.env.PropertySource;
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(GearmanServer.class)
 @ConditionalOnBooleanProperty("gearman.server.enabled")
-@EnableConfigurationProperties(GearmanServerProperties.class)
+@EnableConfigurationProperties({ GearmanServerProperties.class, GearmanRetryProperties.class,
+		GearmanDeadLetterProperties.class, GearmanHistoryProperties.class })
 public final class GearmanServerAutoConfiguration {
 
 	/** The property the bound port is published under. */
@@ -76,7 +78,8 @@ public final class GearmanServerAutoConfiguration {
 
 	@Bean(destroyMethod = "stop")
 	@ConditionalOnMissingBean
-	GearmanServer gearmanServer(GearmanServerProperties properties, ObjectProvider<JobStore> store,
+	GearmanServer gearmanServer(GearmanServerProperties properties, GearmanRetryProperties retry,
+			GearmanDeadLetterProperties deadLetters, GearmanHistoryProperties history, ObjectProvider<JobStore> store,
 			ObjectProvider<EngineListener> listeners, ObjectProvider<JobStoreListener> storeListeners,
 			ObjectProvider<SslBundles> sslBundles, ApplicationContext context) {
 		GearmanServerSettings settings = properties.toSettings();
@@ -90,6 +93,9 @@ public final class GearmanServerAutoConfiguration {
 		List<EngineListener> forEngine = listeners.orderedStream().toList();
 		EngineListener listener = forEngine.isEmpty() ? EngineListener.NONE
 				: (forEngine.size() == 1) ? forEngine.get(0) : new CompositeEngineListener(forEngine);
+		settings.setRetryRules(retry.toRules(settings.getRetryLimit()));
+		settings.setDeadLetters(deadLetters.toSettings());
+		settings.setHistory(history.toSettings());
 		GearmanServer server = new GearmanServer(settings, jobStore, listener);
 		server.start();
 		publishPort(context, LOCAL_PORT_PROPERTY, server.port());

@@ -140,8 +140,8 @@ class GearmanJdbcStoreAutoConfigurationTests {
 				.isFalse());
 	}
 
+	/** A database the store migrates itself (a script run on every new connection stops its second one). */
 	private static String storedUrl(String name) {
-		// the auto-configuration creates the table itself (QueueSchema)
 		return "spring.datasource.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
 	}
 
