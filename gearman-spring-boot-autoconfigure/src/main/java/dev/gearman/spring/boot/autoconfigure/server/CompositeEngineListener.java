@@ -55,6 +55,13 @@ final class CompositeEngineListener implements EngineListener {
 	}
 
 	@Override
+	public void retryScheduled(String function, long delayMillis) {
+		for (EngineListener listener : this.listeners) {
+			listener.retryScheduled(function, delayMillis);
+		}
+	}
+
+	@Override
 	public void accessDenied(String identity, String action) {
 		for (EngineListener listener : this.listeners) {
 			listener.accessDenied(identity, action);
