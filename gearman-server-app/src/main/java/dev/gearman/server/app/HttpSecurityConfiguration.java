@@ -50,6 +50,8 @@ class HttpSecurityConfiguration {
 			// probes and load balancers read the status without credentials (the health endpoint only reads);
 			// management.endpoint.health.show-details keeps the details for users
 			.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+			// dead letters and job history carry payloads and results: what unique ids are to the gearman endpoint
+			.requestMatchers(EndpointRequest.to("deadletters", "jobhistory")).hasRole(operator)
 			.requestMatchers(HttpMethod.GET, "/**").hasAnyRole(viewer, operator)
 			.requestMatchers(HttpMethod.HEAD, "/**").hasAnyRole(viewer, operator)
 			.anyRequest().hasRole(operator))

@@ -43,7 +43,10 @@ import static org.awaitility.Awaitility.await;
 		properties = { "gearman.server.port=0", "gearman.server.address=127.0.0.1",
 				"gearman.server.handle-prefix=H:dead-test", "gearman.server.metrics.refresh-interval=100ms",
 				"gearman.server.shutdown-timeout=2s", "gearman.server.retry.max-attempts=2",
-				"gearman.server.retry.initial-delay=0s", "gearman.server.history.enabled=true" })
+				"gearman.server.retry.initial-delay=0s", "gearman.server.history.enabled=true",
+				"gearman.server.http.users.ops.password={noop}ops-secret", "gearman.server.http.users.ops.roles=operator",
+				"gearman.server.http.users.grafana.password={noop}viewer-secret",
+				"gearman.server.http.users.grafana.roles=viewer" })
 @DirtiesContext
 class ServerAppDeadLetterTests {
 
@@ -158,6 +161,18 @@ class ServerAppDeadLetterTests {
 		assertThat(send("GET", "/actuator/jobhistory/H:nobody:1", null).statusCode()).isEqualTo(404);
 	}
 
+	@Test
+	void deadLettersAndHistoryShouldBeForOperatorsOnly() throws Exception {
+		// they carry payloads and results; a viewer sees the counts in /actuator/prometheus
+		assertThat(send("GET", "/actuator/deadletters", null, "grafana:viewer-secret").statusCode()).isEqualTo(403);
+		assertThat(send("GET", "/actuator/jobhistory/H:nobody:1", null, "grafana:viewer-secret").statusCode())
+			.isEqualTo(403);
+		HttpResponse<String> anonymous = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + "/actuator/deadletters")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+	}
+
 	private JsonNode get(String path) throws Exception {
 		HttpResponse<String> response = send("GET", path, null);
 		assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
@@ -169,8 +184,14 @@ class ServerAppDeadLetterTests {
 	}
 
 	private HttpResponse<String> send(String method, String path, String body) throws Exception {
+		return send(method, path, body, "ops:ops-secret");
+	}
+
+	private HttpResponse<String> send(String method, String path, String body, String user) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
-			.timeout(Duration.ofSeconds(30));
+			.timeout(Duration.ofSeconds(30))
+			.header("Authorization",
+					"Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
 		if (body != null) {
 			request.header("Content-Type", "application/json");
 		}
