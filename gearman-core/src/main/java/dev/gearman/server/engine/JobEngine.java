@@ -1,5 +1,7 @@
 package dev.gearman.server.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,7 +10,9 @@ import java.util.function.Supplier;
 import dev.gearman.protocol.AdminRequest;
 import dev.gearman.protocol.Packet;
 import dev.gearman.server.GearmanServerSettings;
+import dev.gearman.server.store.JobOwner;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.server.store.StoredJob;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -19,8 +23,13 @@ import org.slf4j.LoggerFactory;
  * call {@link #connect}, {@link #receive} and {@link #disconnect}; every command then runs on the engine's
  * {@link EngineLoop}, in arrival order per connection, against state no other thread touches. Which class owns
  * which state is described in the package documentation.
+ * <p>
+ * With a store that several servers share, the engine is the store's {@link JobOwner}: it adopts the jobs the store
+ * took over from servers that stopped, hands out its stored jobs only while the store proves its ownership, and
+ * forgets them without deleting their rows when it lost it. Its job handles then carry the store's
+ * {@link JobStore#handleScope() scope}, so a job taken over keeps its handle.
  */
-public final class JobEngine implements AutoCloseable {
+public final class JobEngine implements AutoCloseable, JobOwner {
 
 	private static final Logger logger = LoggerFactory.getLogger(JobEngine.class);
 
@@ -37,6 +46,10 @@ public final class JobEngine implements AutoCloseable {
 	private final ConnectionCommands connections;
 
 	private final CommandRouter router;
+
+	private final JobDispatcher dispatcher;
+
+	private final String handlePrefix;
 
 	private final boolean exceptionsByDefault;
 
@@ -81,13 +94,17 @@ public final class JobEngine implements AutoCloseable {
 		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
 				settings.getMaxFunctionNameLength(), settings.getIdleFunctionRetention().toMillis(), loop,
 				settings.effectiveRetryRules());
-		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox,
+		String scope = store.handleScope();
+		String handlePrefix = scope.isEmpty() ? settings.getHandlePrefix() : settings.getHandlePrefix() + ":" + scope;
+		this.handlePrefix = handlePrefix;
+		this.registry = new JobRegistry(handlePrefix, store, loop, safe, outbox,
 				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
 		this.drain = new Drain(this.registry);
 		FailedAttempts failures = new FailedAttempts(this.registry, outbox, safe, loop.clock());
 		JobDispatcher dispatcher = new JobDispatcher(this.registry, this.functions, this.drain, outbox, loop,
 				failures, settings.getWorkerWakeup());
 		this.registry.onRunnable(dispatcher::wake);
+		this.dispatcher = dispatcher;
 		AccessGate gate = new AccessGate(settings.getAccessPolicy(), safe, outbox);
 		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox, gate,
 				settings.getMaxAbilitiesPerWorker());
@@ -164,6 +181,61 @@ public final class JobEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Adopts jobs the store took over from another server, on the engine thread, in the order given. Thread-safe.
+	 * @param jobs the jobs, in sequence order
+	 */
+	@Override
+	public void adopt(List<StoredJob> jobs) {
+		this.loop.execute(() -> {
+			for (StoredJob stored : jobs) {
+				this.registry.adopt(stored, this.functions.functionForReplay(stored.function()));
+			}
+		});
+	}
+
+	/**
+	 * Stored jobs are handed out only before this time of the engine clock, until a later call. Thread-safe.
+	 * @param nanoTime the end of the proven ownership
+	 */
+	@Override
+	public void ownedUntil(long nanoTime) {
+		this.loop.execute(() -> this.dispatcher.lease().extend(nanoTime));
+	}
+
+	/** Forgets every stored job without deleting its row: another server owns them now. Thread-safe. */
+	@Override
+	public void handOver() {
+		this.loop.execute(() -> {
+			int count = 0;
+			for (Job job : List.copyOf(this.registry.jobs())) {
+				if (job.persistence == Job.Persistence.STORED) {
+					this.registry.disown(job);
+					count++;
+				}
+			}
+			logger.warn("Handed {} stored jobs over to the servers that took them over", count);
+		});
+	}
+
+	/**
+	 * What job handles start with: the configured prefix, and a shared store's scope.
+	 * @return the prefix, without the {@code :} before the number
+	 */
+	public String handlePrefix() {
+		return this.handlePrefix;
+	}
+
+	@Override
+	public long nanoTime() {
+		return this.loop.clock().nanoTime();
+	}
+
+	@Override
+	public int storedJobs() {
+		return this.registry.storedJobs();
+	}
+
+	/**
 	 * Runs a query against the engine state on the engine thread.
 	 * @param <T> the result type
 	 * @param query the query
@@ -208,7 +280,9 @@ public final class JobEngine implements AutoCloseable {
 	/**
 	 * Starts draining for shutdown: from now on no job is handed to a worker, sleeping workers are not woken, and
 	 * submissions that could not outlive the stop (foreground jobs, background jobs without a durable store) are
-	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. Thread-safe.
+	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. With a shared store, the
+	 * stored jobs that wait (queued, scheduled, or for their next attempt) are released at once, for the other
+	 * servers to run. Thread-safe.
 	 * @return completes once no job runs any more and the store has answered every pending background submission
 	 */
 	public CompletableFuture<Void> drain() {
@@ -224,9 +298,26 @@ public final class JobEngine implements AutoCloseable {
 		CompletableFuture<Void> drained = new CompletableFuture<>();
 		this.loop.execute(() -> {
 			this.drain.begin(drained);
+			if (this.store.isShared()) {
+				releaseWaitingJobs();
+			}
 			started.complete(null);
 		});
 		return drained;
+	}
+
+	/** Gives the stored jobs nobody runs up to the other servers sharing the store: a clean stop hands them over. */
+	private void releaseWaitingJobs() {
+		List<Job> waiting = new ArrayList<>();
+		for (Job job : this.registry.jobs()) {
+			if (job.persistence == Job.Persistence.STORED && job.clients.isEmpty() && !job.state.isAssigned()) {
+				waiting.add(job);
+			}
+		}
+		waiting.forEach(this.registry::release);
+		if (!waiting.isEmpty()) {
+			logger.info("Released {} queued stored jobs for the other servers to run", waiting.size());
+		}
 	}
 
 	/**

@@ -36,6 +36,9 @@ final class StoreWrites {
 	/** Inserts whose outcome the engine has not heard yet. */
 	private int pending;
 
+	/** Jobs whose committed row this server owns; written on the engine thread, read by a shared store's heartbeat. */
+	private volatile int storedJobs;
+
 	StoreWrites(JobStore store, EngineLoop loop, BiConsumer<Job, @Nullable Throwable> onAnswer) {
 		this.store = store;
 		this.durable = store.isDurable();
@@ -51,6 +54,10 @@ final class StoreWrites {
 		return this.pending;
 	}
 
+	int storedJobs() {
+		return this.storedJobs;
+	}
+
 	/** Has the store write a job's row; the reply waits for the answer, which comes back through the loop. */
 	void insert(Job job, Session.Reply reply) {
 		List<Session.Reply> replies = new ArrayList<>(1);
@@ -63,7 +70,7 @@ final class StoreWrites {
 			job.storeKey = GENERATED_KEY_PREFIX + UUID.randomUUID();
 		}
 		StoredJob stored = new StoredJob(job.function.name, job.storeKey, job.priority.ordinal(), job.payloadBytes(),
-				job.whenToRun, job.sequence);
+				job.whenToRun, job.sequence, 0, null, job.handle);
 		this.store.add(stored, (failure) -> {
 			try {
 				this.loop.execute(() -> this.onAnswer.accept(job, failure));
@@ -75,12 +82,42 @@ final class StoreWrites {
 		});
 	}
 
-	/** Takes the answer of a job's insert in: returns the replies that waited for it. */
+	/**
+	 * Takes the answer of a job's insert in: returns the replies that waited for it. The job has no row of this
+	 * server's until {@link #stored} says the insert committed.
+	 */
 	@Nullable List<Session.Reply> answered(Job job) {
 		this.pending--;
+		job.persistence = Job.Persistence.NONE;
 		List<Session.Reply> replies = job.pendingReplies;
 		job.pendingReplies = null;
 		return replies;
+	}
+
+	/** The job's insert committed: its row is this server's. */
+	void stored(Job job) {
+		job.persistence = Job.Persistence.STORED;
+		this.storedJobs++;
+	}
+
+	/** A job re-created from its stored row (replayed, or taken over from another server). */
+	void restored(Job job) {
+		stored(job);
+	}
+
+	/** The job's row belongs to another server now: it is neither deleted nor updated from here. */
+	void disowned(Job job) {
+		if (job.persistence == Job.Persistence.STORED) {
+			job.persistence = Job.Persistence.NONE;
+			this.storedJobs--;
+		}
+	}
+
+	/** Gives a stored job's row up for another server sharing the store to run (at shutdown). */
+	void release(Job job) {
+		if (job.persistence == Job.Persistence.STORED) {
+			this.store.release(job.function.name, job.storeKey, job.sequence);
+		}
 	}
 
 	/** Records a failed attempt on a stored job's row: attempts, next run time (rounded up to seconds), error. */
@@ -94,7 +131,7 @@ final class StoreWrites {
 	/** Moves a job to the dead letters; its row, if it has one, goes with it in one transaction. */
 	void bury(Job job, long nowMillis) {
 		boolean stored = job.persistence == Job.Persistence.STORED;
-		job.persistence = Job.Persistence.NONE;
+		disowned(job);
 		String key = (job.storeKey.isEmpty() || DataKey.UNIQUE_BY_DATA.equals(job.storeKey))
 				? GENERATED_KEY_PREFIX + UUID.randomUUID() : job.storeKey;
 		this.store.bury(new DeadLetter(job.function.name, key, job.sequence, job.priority.ordinal(),
@@ -106,7 +143,7 @@ final class StoreWrites {
 	/** Deletes a job's row if it has one; a row still being written is left for its answer to handle. */
 	void delete(Job job) {
 		if (job.persistence == Job.Persistence.STORED) {
-			job.persistence = Job.Persistence.NONE;
+			disowned(job);
 			this.store.remove(job.function.name, job.storeKey, job.sequence);
 		}
 	}
