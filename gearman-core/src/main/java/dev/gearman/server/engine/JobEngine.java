@@ -315,9 +315,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 			}
 		}
 		waiting.forEach(this.registry::release);
-		if (!waiting.isEmpty()) {
-			logger.info("Released {} queued stored jobs for the other servers to run", waiting.size());
-		}
+		logger.debug("Releasing {} queued stored jobs for the other servers to run", waiting.size());
 	}
 
 	/**

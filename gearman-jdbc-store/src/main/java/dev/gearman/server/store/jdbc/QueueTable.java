@@ -13,14 +13,20 @@ final class QueueTable {
 	static final int MAX_FUNCTION_LENGTH = 255;
 
 	static final String INSERT = "INSERT INTO " + NAME
-			+ " (unique_key, function_name, priority, data, when_to_run, job_sequence, created_at)"
-			+ " VALUES (?, ?, ?, ?, ?, ?, ?)";
+			+ " (unique_key, function_name, priority, data, when_to_run, job_sequence, created_at, owner, job_handle)"
+			+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	/** Deletes whatever row holds a key: a stale row left by a crash, before a new job takes the key. */
 	static final String DELETE = "DELETE FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
 
 	/** Deletes one finished job's row; a newer job stored under the same key meanwhile has another sequence. */
 	static final String DELETE_JOB = DELETE + " AND job_sequence = ?";
+
+	/** Deletes one finished job's row while it is the deleting server's: another server may have taken it over. */
+	static final String DELETE_OWNED_JOB = DELETE_JOB + " AND owner = ?";
+
+	/** The handle of the job stored under a key: on a shared database, a second submission of the key joins it. */
+	static final String SELECT_HANDLE = "SELECT job_handle FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
 
 	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
 			+ " FROM " + NAME + " ORDER BY job_sequence";

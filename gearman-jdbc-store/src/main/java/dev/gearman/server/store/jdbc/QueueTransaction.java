@@ -120,6 +120,8 @@ final class QueueTransaction {
 				statement.setLong(5, job.whenToRun());
 				statement.setLong(6, job.sequence());
 				statement.setTimestamp(7, created);
+				statement.setString(8, insert.owner);
+				statement.setString(9, job.handle());
 				statement.addBatch();
 			}
 			statement.executeBatch();
@@ -136,7 +138,7 @@ final class QueueTransaction {
 	}
 
 	/** Sets the connection's network timeout and returns the one it had; a driver without one keeps none. */
-	private static int setNetworkTimeout(Connection connection, int millis) {
+	static int setNetworkTimeout(Connection connection, int millis) {
 		try {
 			int previous = connection.getNetworkTimeout();
 			if (previous != millis) {
@@ -219,19 +221,62 @@ final class QueueTransaction {
 	/**
 	 * Deletes rows by their full primary key, as one JDBC batch. An {@code unique_key IN (...)} list looked cheaper,
 	 * but H2 then walks every row of the function through the key's first column and tests the list on each: with
-	 * tens of thousands of queued jobs that made deletes the writer's main cost.
+	 * tens of thousands of queued jobs that made deletes the writer's main cost. On a shared database a row is
+	 * deleted only while it is the deleting server's ({@link Delete#owner()}).
 	 */
 	private static void deleteRows(Connection connection, List<Delete> deletes, int queryTimeout) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE_JOB)) {
-			statement.setQueryTimeout(queryTimeout);
-			for (Delete delete : deletes) {
-				statement.setString(1, delete.function());
-				statement.setString(2, delete.unique());
-				statement.setLong(3, delete.sequence());
-				statement.addBatch();
+		List<Delete> owned = deletes.stream().filter((delete) -> delete.owner() != null).toList();
+		if (owned.size() < deletes.size()) {
+			try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE_JOB)) {
+				statement.setQueryTimeout(queryTimeout);
+				for (Delete delete : deletes) {
+					if (delete.owner() == null) {
+						statement.setString(1, delete.function());
+						statement.setString(2, delete.unique());
+						statement.setLong(3, delete.sequence());
+						statement.addBatch();
+					}
+				}
+				statement.executeBatch();
 			}
-			statement.executeBatch();
 		}
+		if (!owned.isEmpty()) {
+			try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE_OWNED_JOB)) {
+				statement.setQueryTimeout(queryTimeout);
+				for (Delete delete : owned) {
+					statement.setString(1, delete.function());
+					statement.setString(2, delete.unique());
+					statement.setLong(3, delete.sequence());
+					statement.setString(4, delete.owner());
+					statement.addBatch();
+				}
+				statement.executeBatch();
+			}
+		}
+	}
+
+	/**
+	 * The job stored under a key, if any: on a shared database another server's job (or one this server took over
+	 * and the engine has not seen yet), which a submission of the same key joins.
+	 * @return the stored job's handle, or {@code null} if no row holds the key
+	 */
+	static @Nullable StoredHandle storedUnder(Connection connection, JdbcJobStoreSettings settings, String function,
+			String unique) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(QueueTable.SELECT_HANDLE)) {
+			statement.setQueryTimeout(settings.queryTimeoutSeconds());
+			statement.setString(1, function);
+			statement.setString(2, unique);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? new StoredHandle(rows.getString(1)) : null;
+			}
+		}
+	}
+
+	/**
+	 * The handle of a stored job.
+	 * @param handle the handle, {@code null} for a row stored before rows kept one
+	 */
+	record StoredHandle(@Nullable String handle) {
 	}
 
 	/**

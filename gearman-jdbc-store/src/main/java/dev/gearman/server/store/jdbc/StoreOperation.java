@@ -26,14 +26,18 @@ sealed interface StoreOperation {
 
 		final StoredJob job;
 
+		/** The instance id the row is written with, {@code null} before the server joined the store. */
+		final @Nullable String owner;
+
 		final long deadlineNanos;
 
 		private final Consumer<@Nullable Throwable> callback;
 
 		private final AtomicInteger state = new AtomicInteger(QUEUED);
 
-		Insert(StoredJob job, long deadlineNanos, Consumer<@Nullable Throwable> callback) {
+		Insert(StoredJob job, @Nullable String owner, long deadlineNanos, Consumer<@Nullable Throwable> callback) {
 			this.job = job;
+			this.owner = owner;
 			this.deadlineNanos = deadlineNanos;
 			this.callback = callback;
 		}
@@ -81,8 +85,9 @@ sealed interface StoreOperation {
 		}
 
 		/** The delete that removes exactly this insert's row. */
-		Delete row() {
-			return new Delete(this.job.function(), this.job.unique(), this.job.sequence());
+		Delete row(boolean checkOwner) {
+			return new Delete(this.job.function(), this.job.unique(), this.job.sequence(),
+					checkOwner ? this.owner : null);
 		}
 
 	}
@@ -92,8 +97,11 @@ sealed interface StoreOperation {
 	 * @param function the function name
 	 * @param unique the unique key
 	 * @param sequence the job's sequence: only its own row is deleted, never a newer job's under the same key
+	 * @param owner on a database several servers share, the deleting server's instance id: a row another server
+	 * owns now (it took the job over) is not this server's to delete; {@code null} where one server has the
+	 * database alone
 	 */
-	record Delete(String function, String unique, long sequence) implements StoreOperation {
+	record Delete(String function, String unique, long sequence, @Nullable String owner) implements StoreOperation {
 	}
 
 	/**
