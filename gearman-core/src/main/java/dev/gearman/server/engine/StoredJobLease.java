@@ -47,8 +47,13 @@ final class StoredJobLease {
 		return job.persistence != Job.Persistence.STORED || isValid();
 	}
 
+	/** Whether ownership is proven now; the first check that finds it is not reports it (and resumes later). */
 	boolean isValid() {
-		return !this.bounded || this.loop.clock().nanoTime() - this.untilNanos < 0;
+		if (!this.bounded || this.loop.clock().nanoTime() - this.untilNanos < 0) {
+			return true;
+		}
+		lapse();
+		return false;
 	}
 
 	/** Ownership is proven up to this time of the engine clock. */
@@ -59,9 +64,7 @@ final class StoredJobLease {
 			this.expiry.cancel();
 			this.expiry = null;
 		}
-		long remaining = untilNanos - this.loop.clock().nanoTime();
-		if (remaining <= 0) {
-			lapse();
+		if (!isValid()) {
 			return;
 		}
 		if (this.lapsed) {
@@ -69,11 +72,17 @@ final class StoredJobLease {
 			logger.info("Ownership of the stored jobs proven again: handing them out");
 			this.onResume.run();
 		}
-		// the check at each hand-out is what fences; the timer only reports the moment
-		this.expiry = this.loop.schedule(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), () -> {
+		armExpiry();
+	}
+
+	/** The check at each hand-out is what fences; this timer only reports the moment. */
+	private void armExpiry() {
+		long remaining = this.untilNanos - this.loop.clock().nanoTime();
+		// rounded up: a timer that fires a little early finds the lease still valid, and waits again
+		this.expiry = this.loop.schedule(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, () -> {
 			this.expiry = null;
-			if (!isValid()) {
-				lapse();
+			if (isValid()) {
+				armExpiry();
 			}
 		});
 	}
@@ -83,13 +92,6 @@ final class StoredJobLease {
 			this.lapsed = true;
 			logger.warn("Ownership of the stored jobs not proven any more (no heartbeat reached the database in"
 					+ " time): handing none of them out until it is");
-		}
-	}
-
-	void cancel() {
-		if (this.expiry != null) {
-			this.expiry.cancel();
-			this.expiry = null;
 		}
 	}
 

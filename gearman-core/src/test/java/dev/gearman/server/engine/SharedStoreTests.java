@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.gearman.protocol.PacketType;
 import dev.gearman.server.engine.DurableStoreTests.PendingAdd;
 import dev.gearman.server.store.JobStore;
@@ -13,6 +16,7 @@ import dev.gearman.server.store.OwnedElsewhereException;
 import dev.gearman.server.store.StoredJob;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,6 +118,31 @@ class SharedStoreTests extends EngineTestSupport {
 		worker.expect(PacketType.NOOP);
 		assertAssigned(grab(worker), OTHER + "1", "f", "stored");
 		assertAssigned(grab(worker), behind, "f", "behind");
+	}
+
+	@Test
+	void theEndOfProvenOwnershipShouldBeLoggedOnceAndItsReturnToo() {
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(StoredJobLease.class);
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			// not a whole number of milliseconds: a timer armed for the truncated delay fired before the end, found
+			// the lease still valid, and never reported it (seen in ClusterIT)
+			engine().ownedUntil(this.clock.nanoTime() + Duration.ofMillis(4000).toNanos() + 500_000);
+			advance(Duration.ofMillis(4000));
+			advance(Duration.ofMillis(1));
+			advance(Duration.ofSeconds(10));
+			engine().ownedUntil(this.clock.nanoTime() + Duration.ofSeconds(4).toNanos());
+			sync();
+			assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+				.containsExactly("Ownership of the stored jobs not proven any more (no heartbeat reached the database"
+						+ " in time): handing none of them out until it is",
+						"Ownership of the stored jobs proven again: handing them out");
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
 	}
 
 	@Test
