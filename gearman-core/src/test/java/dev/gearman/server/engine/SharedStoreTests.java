@@ -160,13 +160,7 @@ class SharedStoreTests extends EngineTestSupport {
 	void handOverShouldForgetStoredJobsWithoutDeletingTheirRows() {
 		TestPeer client = peer();
 		TestPeer worker = worker("f");
-		String running = submitStored(client, "f", "running", "r");
-		assertAssigned(grab(worker), running, "f", "r");
-		submitStored(client, "f", "queued", "q");
-		client.sendData(PacketType.SUBMIT_JOB_EPOCH, "e", "f", "epoch",
-				String.valueOf(this.clock.currentTimeMillis() / 1000 + 60));
-		this.shared.nextAdd().succeed();
-		client.expect(PacketType.JOB_CREATED);
+		String running = runningQueuedAndScheduled(client, worker);
 		// a foreground job a background submission joined: its client keeps waiting for it here
 		TestPeer waiting = peer();
 		String joined = submit(waiting, "g", "joined", "j");
@@ -220,13 +214,7 @@ class SharedStoreTests extends EngineTestSupport {
 	void drainShouldReleaseTheWaitingStoredJobsAtOnce() {
 		TestPeer client = peer();
 		TestPeer worker = worker("f");
-		String running = submitStored(client, "f", "running", "r");
-		assertAssigned(grab(worker), running, "f", "r");
-		submitStored(client, "f", "queued", "q");
-		client.sendData(PacketType.SUBMIT_JOB_EPOCH, "e", "f", "epoch",
-				String.valueOf(this.clock.currentTimeMillis() / 1000 + 60));
-		this.shared.nextAdd().succeed();
-		client.expect(PacketType.JOB_CREATED);
+		String running = runningQueuedAndScheduled(client, worker);
 		CompletableFuture<Void> drained = engine().drain();
 		sync();
 		assertThat(this.shared.releases).containsExactlyInAnyOrder("f/queued/2", "f/epoch/3");
@@ -244,6 +232,18 @@ class SharedStoreTests extends EngineTestSupport {
 		assertThat(engine().drain()).succeedsWithin(TestPeer.TIMEOUT);
 		assertThat(this.shared.releases).isEmpty();
 		assertThat(status()).isEqualTo("f\t1\t0\t0\n.\n");
+	}
+
+	/** Three stored jobs of function f: one running on the worker (its handle returned), one queued, one scheduled. */
+	private String runningQueuedAndScheduled(TestPeer client, TestPeer worker) {
+		String running = submitStored(client, "f", "running", "r");
+		assertAssigned(grab(worker), running, "f", "r");
+		submitStored(client, "f", "queued", "q");
+		client.sendData(PacketType.SUBMIT_JOB_EPOCH, "e", "f", "epoch",
+				String.valueOf(this.clock.currentTimeMillis() / 1000 + 60));
+		this.shared.nextAdd().succeed();
+		client.expect(PacketType.JOB_CREATED);
+		return running;
 	}
 
 	private String submitStored(TestPeer client, String function, String unique, String data) {

@@ -1,6 +1,5 @@
 package dev.gearman.server.store.jdbc;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -87,8 +86,7 @@ final class InstanceRegistry {
 
 	/** Every registered server, oldest first, as of the database's clock now. */
 	List<Registered> list() throws SQLException {
-		try (Connection connection = this.dataSource.getConnection()) {
-			int previous = QueueTransaction.setNetworkTimeout(connection, this.settings.networkTimeoutMillis());
+		return QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("SELECT instance_id, name, shared,"
 					+ " started_ms, heartbeat_ms, expires_ms, left_ms, stored_jobs, " + this.now + " FROM " + NAME
 					+ " ORDER BY started_ms, instance_id")) {
@@ -104,25 +102,17 @@ final class InstanceRegistry {
 				}
 				return servers;
 			}
-			finally {
-				QueueTransaction.setNetworkTimeout(connection, previous);
-			}
-		}
+		});
 	}
 
 	private int update(String sql, Binder binder) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection()) {
-			// a database that stops answering must not hold the heartbeat: the lease runs out meanwhile anyway
-			int previous = QueueTransaction.setNetworkTimeout(connection, this.settings.networkTimeoutMillis());
+		return QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
 				statement.setQueryTimeout(this.settings.queryTimeoutSeconds());
 				binder.bind(statement);
 				return statement.executeUpdate();
 			}
-			finally {
-				QueueTransaction.setNetworkTimeout(connection, previous);
-			}
-		}
+		});
 	}
 
 	@FunctionalInterface

@@ -49,31 +49,25 @@ final class JobClaims {
 	 * @throws SQLException if the claim failed and did not commit
 	 */
 	List<StoredJob> claim(@Nullable String from, String to) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection()) {
-			int previous = QueueTransaction.setNetworkTimeout(connection, this.settings.networkTimeoutMillis());
+		return QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
+			connection.setAutoCommit(false);
+			List<StoredJob> jobs;
 			try {
-				connection.setAutoCommit(false);
-				List<StoredJob> jobs;
-				try {
-					jobs = claim(connection, from, to);
-				}
-				catch (SQLException | RuntimeException ex) {
-					rollback(connection, ex);
-					throw ex;
-				}
-				try {
-					connection.commit();
-				}
-				catch (SQLException ex) {
-					rollback(connection, ex);
-					throw new ClaimOutcomeUnknownException(ex, jobs);
-				}
-				return jobs;
+				jobs = claim(connection, from, to);
 			}
-			finally {
-				QueueTransaction.setNetworkTimeout(connection, previous);
+			catch (SQLException | RuntimeException ex) {
+				QueueTransaction.rollback(connection, ex);
+				throw ex;
 			}
-		}
+			try {
+				connection.commit();
+			}
+			catch (SQLException ex) {
+				QueueTransaction.rollback(connection, ex);
+				throw new ClaimOutcomeUnknownException(ex, jobs);
+			}
+			return jobs;
+		});
 	}
 
 	private List<StoredJob> claim(Connection connection, @Nullable String from, String to) throws SQLException {
@@ -126,8 +120,7 @@ final class JobClaims {
 	 * that is not the releasing server's any more stays as it is.
 	 */
 	void release(List<Release> releases) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection()) {
-			int previous = QueueTransaction.setNetworkTimeout(connection, this.settings.networkTimeoutMillis());
+		QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + QueueTable.NAME
 					+ " SET owner = NULL WHERE function_name = ? AND unique_key = ? AND job_sequence = ?"
 					+ " AND owner = ?")) {
@@ -139,12 +132,9 @@ final class JobClaims {
 					statement.setString(4, release.owner());
 					statement.addBatch();
 				}
-				statement.executeBatch();
+				return statement.executeBatch();
 			}
-			finally {
-				QueueTransaction.setNetworkTimeout(connection, previous);
-			}
-		}
+		});
 	}
 
 	/** Owners of rows whose server is not registered at all (forgotten while a late transaction still wrote). */
@@ -162,15 +152,6 @@ final class JobClaims {
 			}
 		}
 		return owners;
-	}
-
-	private static void rollback(Connection connection, Exception failure) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException | RuntimeException rollbackFailure) {
-			failure.addSuppressed(rollbackFailure);
-		}
 	}
 
 	/**

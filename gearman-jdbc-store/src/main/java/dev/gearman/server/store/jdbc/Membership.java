@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.gearman.server.store.JobOwner;
@@ -41,6 +42,9 @@ final class Membership {
 	/** How long the row of a server that is gone and owns nothing stays, for the actuator to show. */
 	private static final long FORGET_AFTER_MILLIS = TimeUnit.HOURS.toMillis(1);
 
+	/** How long the takeover thread gathers releases before it writes them. */
+	private static final long RELEASE_GATHER_MILLIS = 20;
+
 	/** How many takeover rounds pass between looks for rows of servers that are not registered any more. */
 	private static final long UNREGISTERED_SWEEP_ROUNDS = 600;
 
@@ -58,7 +62,8 @@ final class Membership {
 
 	private final Object identity = new Object();
 
-	private final ConcurrentLinkedQueue<Release> releases = new ConcurrentLinkedQueue<>();
+	/** Rows to give up; the takeover thread waits on this queue, so a release is written at once. */
+	private final LinkedBlockingQueue<Release> releases = new LinkedBlockingQueue<>();
 
 	private int registrations;
 
@@ -269,12 +274,22 @@ final class Membership {
 	// takeover
 
 	private void takeoverLoop() {
-		long interval = this.settings.getHeartbeatInterval().toMillis();
+		long interval = this.settings.getHeartbeatInterval().toNanos();
+		long next = System.nanoTime() + interval;
 		while (this.takingOver) {
-			if (!sleep(interval)) {
+			try {
+				Release release = this.releases.poll(Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+				if (release != null) {
+					// the engine releases all its waiting jobs in one go: write them in one batch
+					Thread.sleep(RELEASE_GATHER_MILLIS);
+					writeReleases(release);
+					continue;
+				}
+			}
+			catch (InterruptedException ex) {
 				return;
 			}
-			writeReleases();
+			next = System.nanoTime() + interval;
 			refresh(this.shared);
 		}
 	}
@@ -366,7 +381,14 @@ final class Membership {
 			}
 			synchronized (this.identity) {
 				if (to.equals(this.id)) {
-					this.owner.adopt(batch);
+					try {
+						this.owner.adopt(batch);
+					}
+					catch (RejectedExecutionException ex) {
+						// the engine stopped: the rows are this server's, and taken over by the others once it left
+						logger.debug("The engine stopped before it could adopt {} jobs of {}", batch.size(), description);
+						return total;
+					}
 				}
 			}
 			total += batch.size();
@@ -411,7 +433,7 @@ final class Membership {
 	}
 
 	/**
-	 * Queues a row to give up; the takeover thread writes it within a heartbeat interval. A server releases jobs
+	 * Queues a row to give up; the takeover thread writes it at once, with those queued meanwhile. A server releases jobs
 	 * when it shuts down, so from now on it takes none over (it would take its own released jobs back).
 	 */
 	void release(String function, String unique, long sequence) {
@@ -422,12 +444,12 @@ final class Membership {
 		}
 	}
 
-	private void writeReleases() {
+	private void writeReleases(@Nullable Release first) {
 		List<Release> batch = new ArrayList<>();
-		Release release;
-		while ((release = this.releases.poll()) != null) {
-			batch.add(release);
+		if (first != null) {
+			batch.add(first);
 		}
+		this.releases.drainTo(batch);
 		if (batch.isEmpty()) {
 			return;
 		}
@@ -505,17 +527,11 @@ final class Membership {
 	 * the heartbeat: called last when the store closes, after the writers committed what they held.
 	 */
 	void leave() {
-		this.takingOver = false;
-		this.beating = false;
-		Thread thread = this.heartbeat;
-		if (thread != null) {
-			thread.interrupt();
-			join(thread);
-		}
+		stopThreads();
 		if (this.owner == null) {
 			return;
 		}
-		writeReleases();
+		writeReleases(null);
 		String current = this.id;
 		try {
 			this.registry.leave(current);
@@ -529,18 +545,22 @@ final class Membership {
 	}
 
 	private void leaveQuietly() {
-		this.takingOver = false;
-		this.beating = false;
-		Thread thread = this.heartbeat;
-		if (thread != null) {
-			thread.interrupt();
-			join(thread);
-		}
+		stopThreads();
 		try {
 			this.registry.leave(this.id);
 		}
 		catch (SQLException ex) {
 			logger.debug("Could not deregister {}", this.id, ex);
+		}
+	}
+
+	private void stopThreads() {
+		stopTakingOver();
+		this.beating = false;
+		Thread thread = this.heartbeat;
+		if (thread != null) {
+			thread.interrupt();
+			join(thread);
 		}
 	}
 

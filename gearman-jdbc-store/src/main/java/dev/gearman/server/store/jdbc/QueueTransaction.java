@@ -128,13 +128,43 @@ final class QueueTransaction {
 		}
 	}
 
-	private static void rollback(Connection connection, Exception failure) {
+	/** Rolls a failed transaction back; a failure to do so is added to the first one. */
+	static void rollback(Connection connection, Exception failure) {
 		try {
 			connection.rollback();
 		}
 		catch (SQLException | RuntimeException rollbackFailure) {
 			failure.addSuppressed(rollbackFailure);
 		}
+	}
+
+	/**
+	 * Runs work on a connection of the store's database, every wait for an answer bounded by the store's network
+	 * timeout (a database that stops answering must not hold a heartbeat or a takeover for ever), and gives the
+	 * connection back with the timeout it had.
+	 */
+	static <T> T withNetworkTimeout(DataSource dataSource, JdbcJobStoreSettings settings, SqlWork<T> work)
+			throws SQLException {
+		try (Connection connection = dataSource.getConnection()) {
+			int previous = setNetworkTimeout(connection, settings.networkTimeoutMillis());
+			try {
+				return work.run(connection);
+			}
+			finally {
+				setNetworkTimeout(connection, previous);
+			}
+		}
+	}
+
+	/**
+	 * Work on a connection.
+	 * @param <T> its result
+	 */
+	@FunctionalInterface
+	interface SqlWork<T> {
+
+		T run(Connection connection) throws SQLException;
+
 	}
 
 	/** Sets the connection's network timeout and returns the one it had; a driver without one keeps none. */

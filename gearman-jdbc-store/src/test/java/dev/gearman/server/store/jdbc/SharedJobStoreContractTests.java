@@ -1,6 +1,5 @@
 package dev.gearman.server.store.jdbc;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static dev.gearman.server.store.jdbc.JdbcJobStoreContractTests.add;
+import static dev.gearman.server.store.jdbc.JdbcJobStoreContractTests.bytes;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -278,25 +279,8 @@ abstract class SharedJobStoreContractTests {
 		return store.instances().stream().filter(StoreInstance::self).findFirst().orElseThrow().id();
 	}
 
-	private static CompletableFuture<Void> add(JdbcJobStore store, StoredJob job) {
-		CompletableFuture<Void> result = new CompletableFuture<>();
-		store.add(job, (failure) -> {
-			if (failure == null) {
-				result.complete(null);
-			}
-			else {
-				result.completeExceptionally(failure);
-			}
-		});
-		return result;
-	}
-
 	private void awaitSuccess(CompletableFuture<Void> future) {
 		assertThat(future).succeedsWithin(WAIT);
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
 	private void execute(String sql) throws SQLException {

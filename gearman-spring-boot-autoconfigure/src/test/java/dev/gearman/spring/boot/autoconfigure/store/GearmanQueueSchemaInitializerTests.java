@@ -51,7 +51,8 @@ class GearmanQueueSchemaInitializerTests {
 		on(database, database.emptyDatabase()).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(GearmanQueueSchemaInitializer.class);
 			DataSource dataSource = context.getBean(DataSource.class);
-			assertThat(history(dataSource, QueueSchema.HISTORY_TABLE)).containsExactly("1 SQL gearman queue");
+			assertThat(history(dataSource, QueueSchema.HISTORY_TABLE)).containsExactly("1 SQL gearman queue",
+					"3 SQL shared queue");
 			assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
 			assertThat(context.getBean(GearmanServer.class).isRunning()).isTrue();
 		});
@@ -67,7 +68,8 @@ class GearmanQueueSchemaInitializerTests {
 				DataSource dataSource = context.getBean(DataSource.class);
 				assertThat(history(dataSource, "flyway_schema_history")).containsExactly("1 SQL orders");
 				assertThat(history(dataSource, QueueSchema.HISTORY_TABLE))
-					.containsExactly("0 BASELINE tables other than gearman_queue", "1 SQL gearman queue");
+					.containsExactly("0 BASELINE tables other than gearman_queue", "1 SQL gearman queue",
+							"3 SQL shared queue");
 				assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
 				// the application's bean is defined before any auto-configured one, yet finds the table made
 				assertThat(context.getBean(QueueReader.class).rowsAtStartup()).isZero();
@@ -97,7 +99,8 @@ class GearmanQueueSchemaInitializerTests {
 					.untilAsserted(() -> assertThat(context.getBean(UpgradeWorker.class).received)
 						.containsExactly("stored before the upgrade"));
 				assertThat(history(context.getBean(DataSource.class), QueueSchema.HISTORY_TABLE))
-					.containsExactly("1 BASELINE gearman_queue made before gearman_schema_history");
+					.containsExactly("1 BASELINE gearman_queue made before gearman_schema_history",
+							"3 SQL shared queue");
 			});
 	}
 
