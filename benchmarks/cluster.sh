@@ -107,12 +107,15 @@ for n in 1 2 3; do
   for _ in $(seq 1 "$n"); do p=$(free_port); PORTS+=("$p"); start "$p"; done
   echo "   warm-up from $(date -u +%T)"
   for _ in 1 2 3 4; do
-    for p in "${PORTS[@]}"; do bench 127.0.0.1 "$p" --jobs "$JOBS" --phases bg >/dev/null & done
-    wait
+    LOADS=()
+    for p in "${PORTS[@]}"; do bench 127.0.0.1 "$p" --jobs "$JOBS" --phases bg >/dev/null & LOADS+=("$!"); done
+    for pid in "${LOADS[@]}"; do wait "$pid" || true; done
   done
   for r in $(seq 1 "$RUNS"); do
-    for p in "${PORTS[@]}"; do bench 127.0.0.1 "$p" --jobs "$JOBS" --phases bg >"$WORK/bench-$n-$r-$p.out" 2>&1 & done
-    wait
+    # one load generator per instance, all at once; wait for them only (the servers are children too)
+    LOADS=()
+    for p in "${PORTS[@]}"; do bench 127.0.0.1 "$p" --jobs "$JOBS" --phases bg >"$WORK/bench-$n-$r-$p.out" 2>&1 & LOADS+=("$!"); done
+    for pid in "${LOADS[@]}"; do wait "$pid" || true; done
     slowest=0; ok=1
     for p in "${PORTS[@]}"; do
       grep -q '^result=ok' "$WORK/bench-$n-$r-$p.out" || { ok=0; echo "   round $r on $p failed:"; grep -v '=' "$WORK/bench-$n-$r-$p.out" | head -5; } >&2

@@ -4,9 +4,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -43,6 +50,8 @@ class ClusterIT {
 	private static final long LEASE_MILLIS = 5000;
 
 	private static final Pattern POSTGRES_PORT = Pattern.compile("//127\\.0\\.0\\.1:(\\d+)/");
+
+	private static final Pattern TOMCAT_PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
 	@TempDir
 	Path dir;
@@ -158,6 +167,37 @@ class ClusterIT {
 		assertThat(twice).as("jobs run more than once (running at the kill: %s)", runningAtKill)
 			.isSubsetOf(mayRunTwice);
 		assertThat(restarted.log()).contains("Joined the job store as").doesNotContain("Took over");
+
+		// health and the actuator list the servers: three alive, the killed one expired
+		await("the health of the instances", 30, () -> {
+			JsonNode instances = actuator(servers.get(0), "/actuator/health/gearmanStore").at("/details/instances");
+			List<String> states = new ArrayList<>();
+			instances.forEach((instance) -> states.add(instance.get("state").asString()));
+			return states.stream().filter("ALIVE"::equals).count() == 3 && states.contains("EXPIRED");
+		});
+		JsonNode listed = actuator(restarted, "/actuator/gearman").get("instances");
+		assertThat(listed).hasSize(4);
+		listed.forEach((instance) -> assertThat(instance.has("lastHeartbeat") && instance.has("storedJobs")
+				&& instance.has("name")).as("instance %s", instance).isTrue());
+	}
+
+	/** GET on the app's actuator, on the HTTP port its log names. */
+	private static JsonNode actuator(ServerAppProcess server, String path) {
+		Matcher port = TOMCAT_PORT.matcher(server.log());
+		assertThat(port.find()).as("HTTP port in the log of %s", server.address()).isTrue();
+		try {
+			HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + path)).timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			return JsonMapper.builder().build().readTree(response.body());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
 	}
 
 	@Test

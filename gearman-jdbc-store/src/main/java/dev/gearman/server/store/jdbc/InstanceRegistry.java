@@ -86,7 +86,7 @@ final class InstanceRegistry {
 
 	/** Every registered server, oldest first, as of the database's clock now. */
 	List<Registered> list() throws SQLException {
-		return QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
+		return BoundedConnection.run(this.dataSource, this.settings, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("SELECT instance_id, name, shared,"
 					+ " started_ms, heartbeat_ms, expires_ms, left_ms, stored_jobs, " + this.now + " FROM " + NAME
 					+ " ORDER BY started_ms, instance_id")) {
@@ -106,7 +106,7 @@ final class InstanceRegistry {
 	}
 
 	private int update(String sql, Binder binder) throws SQLException {
-		return QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
+		return BoundedConnection.run(this.dataSource, this.settings, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
 				statement.setQueryTimeout(this.settings.queryTimeoutSeconds());
 				binder.bind(statement);

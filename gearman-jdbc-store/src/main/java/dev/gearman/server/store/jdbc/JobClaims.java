@@ -49,7 +49,7 @@ final class JobClaims {
 	 * @throws SQLException if the claim failed and did not commit
 	 */
 	List<StoredJob> claim(@Nullable String from, String to) throws SQLException {
-		return QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
+		return BoundedConnection.run(this.dataSource, this.settings, (connection) -> {
 			connection.setAutoCommit(false);
 			List<StoredJob> jobs;
 			try {
@@ -76,7 +76,8 @@ final class JobClaims {
 			// the plan of a statement prepared while the queue was empty is a sequential scan, kept when it fills
 			// (see QueueTransaction.beginOnPostgres): the owner index is right at any size
 			try (Statement statement = connection.createStatement()) {
-				statement.execute("SELECT set_config('enable_seqscan', 'off', true)");
+				statement.execute("SELECT set_config('enable_seqscan', 'off', true), "
+						+ QueueTransaction.abandonWhenIdle(this.settings.networkTimeoutMillis()));
 			}
 		}
 		List<StoredJob> jobs = new ArrayList<>();
@@ -120,7 +121,7 @@ final class JobClaims {
 	 * that is not the releasing server's any more stays as it is.
 	 */
 	void release(List<Release> releases) throws SQLException {
-		QueueTransaction.withNetworkTimeout(this.dataSource, this.settings, (connection) -> {
+		BoundedConnection.run(this.dataSource, this.settings, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + QueueTable.NAME
 					+ " SET owner = NULL WHERE function_name = ? AND unique_key = ? AND job_sequence = ?"
 					+ " AND owner = ?")) {

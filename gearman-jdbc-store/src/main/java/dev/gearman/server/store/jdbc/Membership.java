@@ -2,11 +2,9 @@ package dev.gearman.server.store.jdbc;
 
 import java.security.SecureRandom;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -14,8 +12,6 @@ import dev.gearman.server.store.JobOwner;
 import dev.gearman.server.store.OwnedElsewhereException;
 import dev.gearman.server.store.StoreInstance;
 import dev.gearman.server.store.StoredJob;
-import dev.gearman.server.store.jdbc.JobClaims.ClaimOutcomeUnknownException;
-import dev.gearman.server.store.jdbc.JobClaims.Release;
 import dev.gearman.server.store.jdbc.StoreOperation.Insert;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * This server's membership of the store's database: registered in {@code gearman_instance} with a lease that a
  * heartbeat renews, proving to the engine with each heartbeat that it still owns its stored jobs (a server stops
  * handing them out before the others may take them over: at its last successful heartbeat plus the lease, less one
- * heartbeat interval, by its own monotonic clock). On a shared database (PostgreSQL, MySQL/MariaDB) a takeover
- * thread claims the rows of servers whose lease ran out, or that left, and hands them to the engine. A server that
+ * heartbeat interval, by its own monotonic clock). On a shared database (PostgreSQL, MySQL/MariaDB) its
+ * {@link Takeover} thread claims the rows of servers whose lease ran out, or that left, and hands them to the engine. A server that
  * learns its own lease ran out hands its stored jobs over (the others own them now) and joins again under a new
  * instance id. On H2, which one server must have alone, a server that finds another one alive refuses to start.
  * <p>
@@ -38,15 +34,6 @@ import org.slf4j.LoggerFactory;
 final class Membership {
 
 	private static final Logger logger = LoggerFactory.getLogger(Membership.class);
-
-	/** How long the row of a server that is gone and owns nothing stays, for the actuator to show. */
-	private static final long FORGET_AFTER_MILLIS = TimeUnit.HOURS.toMillis(1);
-
-	/** How long the takeover thread gathers releases before it writes them. */
-	private static final long RELEASE_GATHER_MILLIS = 20;
-
-	/** How many takeover rounds pass between looks for rows of servers that are not registered any more. */
-	private static final long UNREGISTERED_SWEEP_ROUNDS = 600;
 
 	private static final char[] SCOPE_CHARACTERS = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -62,8 +49,6 @@ final class Membership {
 
 	private final Object identity = new Object();
 
-	/** Rows to give up; the takeover thread waits on this queue, so a release is written at once. */
-	private final LinkedBlockingQueue<Release> releases = new LinkedBlockingQueue<>();
 
 	private int registrations;
 
@@ -77,20 +62,10 @@ final class Membership {
 	/** Whether the heartbeat runs; it stops last. */
 	private volatile boolean beating;
 
-	/** Whether the server takes over the jobs of servers that stopped; stops first. */
-	private volatile boolean takingOver;
-
-	/** Whether the server gives its jobs up (it shuts down): it takes none over any more. */
-	private volatile boolean releasing;
-
-	/** Takeover rounds so far; every so many the server looks for rows of servers not registered any more. */
-	private long rounds;
 
 	private @Nullable Thread heartbeat;
 
-	private @Nullable Thread takeover;
-
-	private volatile List<StoreInstance> instances = List.of();
+	private final Takeover takeover;
 
 	/** Whether the heartbeat failed since it last succeeded (one log line per outage). */
 	private boolean beatFailing;
@@ -101,6 +76,7 @@ final class Membership {
 		this.claims = claims;
 		this.shared = shared;
 		this.scope = newScope();
+		this.takeover = new Takeover(settings, registry, claims, this);
 	}
 
 	private static String newScope() {
@@ -144,7 +120,7 @@ final class Membership {
 	}
 
 	List<StoreInstance> instances() {
-		return this.instances;
+		return this.takeover.instances();
 	}
 
 	/**
@@ -153,20 +129,19 @@ final class Membership {
 	 * it is alive.
 	 */
 	void join(JobOwner server) {
-		synchronized (this.identity) {
-			if (this.owner != null) {
-				throw new IllegalStateException("the job store has a server already (expected: one store per server)");
-			}
-			this.owner = server;
-		}
 		long lease = this.settings.getLease().toMillis();
 		long interval = this.settings.getHeartbeatInterval().toMillis();
 		if (lease < 3 * interval) {
 			throw new IllegalStateException("lease: " + lease + " ms (expected: at least three heartbeat intervals, "
 					+ 3 * interval + " ms, so that a server proves its ownership a few times per lease)");
 		}
+		synchronized (this.identity) {
+			if (this.owner != null) {
+				throw new IllegalStateException("the job store has a server already (expected: one store per server)");
+			}
+			this.owner = server;
+		}
 		this.beating = true;
-		this.takingOver = true;
 		try {
 			register(server);
 		}
@@ -179,11 +154,11 @@ final class Membership {
 			awaitNoOtherServer();
 		}
 		else {
-			takeOverUnregistered();
-			refresh(true);
+			this.takeover.takeOverUnregistered();
 		}
-		this.takeover = start("gearman-store-takeover", this::takeoverLoop);
-		long others = this.instances.stream().filter((i) -> !i.self() && i.state() == StoreInstance.State.ALIVE)
+		this.takeover.refresh(this.shared);
+		this.takeover.start();
+		long others = instances().stream().filter((i) -> !i.self() && i.state() == StoreInstance.State.ALIVE)
 			.count();
 		logger.info("Joined the job store as {} ('{}'): lease {} ms, heartbeat every {} ms, {} other servers alive{}",
 				this.id, this.settings.getInstanceName(), this.settings.getLease().toMillis(),
@@ -271,146 +246,6 @@ final class Membership {
 		}
 	}
 
-	// takeover
-
-	private void takeoverLoop() {
-		long interval = this.settings.getHeartbeatInterval().toNanos();
-		long next = System.nanoTime() + interval;
-		while (this.takingOver) {
-			try {
-				Release release = this.releases.poll(Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
-				if (release != null) {
-					// the engine releases all its waiting jobs in one go: write them in one batch
-					Thread.sleep(RELEASE_GATHER_MILLIS);
-					writeReleases(release);
-					continue;
-				}
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			next = System.nanoTime() + interval;
-			refresh(this.shared);
-		}
-	}
-
-	/**
-	 * Reads the registered servers; on a shared database takes over the rows of those whose lease ran out (or who
-	 * left) and of nobody, while this server's own ownership is proven, and forgets servers long gone.
-	 */
-	private void refresh(boolean takeOver) {
-		List<InstanceRegistry.Registered> servers;
-		try {
-			servers = this.registry.list();
-		}
-		catch (SQLException | RuntimeException ex) {
-			logger.debug("Could not read {}", InstanceRegistry.NAME, ex);
-			return;
-		}
-		String self = this.id;
-		List<StoreInstance> view = new ArrayList<>(servers.size());
-		for (InstanceRegistry.Registered server : servers) {
-			view.add(server.toInstance(self));
-		}
-		this.instances = List.copyOf(view);
-		if (!takeOver || this.releasing || !ownershipProven()) {
-			return;
-		}
-		if (++this.rounds % UNREGISTERED_SWEEP_ROUNDS == 0) {
-			// a server is forgotten an hour after its lease ran out; a write of its that came later still runs
-			takeOverUnregistered();
-		}
-		takeOver(null, "no server (released, or stored before servers shared the database)");
-		for (InstanceRegistry.Registered server : servers) {
-			if (server.isAlive() || server.id().equals(self)) {
-				continue;
-			}
-			int taken = takeOver(server.id(), describe(server));
-			if (taken == 0 && server.nowMillis() - server.expiresMillis() > FORGET_AFTER_MILLIS) {
-				forget(server.id());
-			}
-		}
-	}
-
-	private boolean ownershipProven() {
-		JobOwner server = this.owner;
-		return server != null && server.nanoTime() - this.provenUntilNanos < 0;
-	}
-
-	private static String describe(InstanceRegistry.Registered server) {
-		return server.id() + " ('" + server.name() + "', " + ((server.leftMillis() != 0) ? "left"
-				: "lease ran out, last heartbeat " + (server.nowMillis() - server.heartbeatMillis()) + " ms ago") + ")";
-	}
-
-	/** Rows left by servers that are not registered any more, and by nobody: taken once at start. */
-	private void takeOverUnregistered() {
-		try {
-			for (String owner : this.claims.unregisteredOwners()) {
-				takeOver(owner, owner + " (not registered)");
-			}
-		}
-		catch (SQLException ex) {
-			logger.warn("Could not look for jobs of servers that are not registered: {}", ex.getMessage());
-		}
-	}
-
-	/**
-	 * Claims a dead server's rows batch by batch and hands each batch to the engine, unless this server gave up the
-	 * instance id it claimed them for meanwhile (the others take them over from that id then).
-	 * @return the jobs taken over
-	 */
-	private int takeOver(@Nullable String from, String description) {
-		int total = 0;
-		while (this.takingOver) {
-			String to = this.id;
-			List<StoredJob> batch;
-			try {
-				batch = this.claims.claim(from, to);
-			}
-			catch (ClaimOutcomeUnknownException ex) {
-				logger.warn("A claim of {} jobs of {} may have committed or not: running them", ex.jobs().size(),
-						description);
-				batch = ex.jobs();
-			}
-			catch (SQLException | RuntimeException ex) {
-				logger.debug("Taking over the jobs of {} failed", description, ex);
-				break;
-			}
-			if (batch.isEmpty()) {
-				break;
-			}
-			synchronized (this.identity) {
-				if (to.equals(this.id)) {
-					try {
-						this.owner.adopt(batch);
-					}
-					catch (RejectedExecutionException ex) {
-						// the engine stopped: the rows are this server's, and taken over by the others once it left
-						logger.debug("The engine stopped before it could adopt {} jobs of {}", batch.size(), description);
-						return total;
-					}
-				}
-			}
-			total += batch.size();
-			if (batch.size() < JobClaims.BATCH) {
-				break;
-			}
-		}
-		if (total > 0) {
-			logger.info("Took over {} stored jobs of {}", total, description);
-		}
-		return total;
-	}
-
-	private void forget(String server) {
-		try {
-			this.registry.forget(server, FORGET_AFTER_MILLIS);
-		}
-		catch (SQLException ex) {
-			logger.debug("Could not forget server {}", server, ex);
-		}
-	}
-
 	// writes checked against the instance id
 
 	/**
@@ -432,36 +267,38 @@ final class Membership {
 		}
 	}
 
-	/**
-	 * Queues a row to give up; the takeover thread writes it at once, with those queued meanwhile. A server releases jobs
-	 * when it shuts down, so from now on it takes none over (it would take its own released jobs back).
-	 */
+	/** Queues a row to give up; see {@link Takeover#release}. */
 	void release(String function, String unique, long sequence) {
 		String current = this.id;
 		if (this.shared && current != null) {
-			this.releasing = true;
-			this.releases.add(new Release(function, unique, sequence, current));
+			this.takeover.release(new JobClaims.Release(function, unique, sequence, current));
 		}
 	}
 
-	private void writeReleases(@Nullable Release first) {
-		List<Release> batch = new ArrayList<>();
-		if (first != null) {
-			batch.add(first);
+	/**
+	 * Hands jobs claimed for an instance id to the engine, unless this server gave that id up meanwhile (the others
+	 * take them over from that id then).
+	 * @return {@code false} if the engine has stopped
+	 */
+	boolean adopt(String claimedFor, List<StoredJob> jobs) {
+		synchronized (this.identity) {
+			if (claimedFor.equals(this.id)) {
+				try {
+					this.owner.adopt(jobs);
+				}
+				catch (RejectedExecutionException ex) {
+					// the engine stopped: the rows are this server's, and taken over by the others once it left
+					return false;
+				}
+			}
+			return true;
 		}
-		this.releases.drainTo(batch);
-		if (batch.isEmpty()) {
-			return;
-		}
-		try {
-			this.claims.release(batch);
-			logger.info("Released {} stored jobs for the other servers to run", batch.size());
-		}
-		catch (SQLException ex) {
-			// they stay this server's, and are taken over once it has left
-			logger.warn("Could not release {} stored jobs ({}); the other servers take them over once this server"
-					+ " has left", batch.size(), ex.getMessage());
-		}
+	}
+
+	/** Whether the last heartbeat still proves this server's ownership: only then does it take jobs over. */
+	boolean ownershipProven() {
+		JobOwner server = this.owner;
+		return server != null && server.nanoTime() - this.provenUntilNanos < 0;
 	}
 
 	// H2: one server alone
@@ -485,7 +322,6 @@ final class Membership {
 				throw new IllegalStateException("Could not read " + InstanceRegistry.NAME + ": " + ex.getMessage(), ex);
 			}
 			if (others.isEmpty()) {
-				refresh(false);
 				return;
 			}
 			for (InstanceRegistry.Registered other : others) {
@@ -514,12 +350,7 @@ final class Membership {
 
 	/** Stops taking over: called first when the store closes, while the heartbeat still proves ownership. */
 	void stopTakingOver() {
-		Thread thread = this.takeover;
-		this.takingOver = false;
-		if (thread != null) {
-			thread.interrupt();
-			join(thread);
-		}
+		this.takeover.stop();
 	}
 
 	/**
@@ -531,7 +362,7 @@ final class Membership {
 		if (this.owner == null) {
 			return;
 		}
-		writeReleases(null);
+		this.takeover.writeReleases();
 		String current = this.id;
 		try {
 			this.registry.leave(current);

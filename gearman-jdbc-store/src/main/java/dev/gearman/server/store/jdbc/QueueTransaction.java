@@ -77,7 +77,7 @@ final class QueueTransaction {
 			Long transactionId = null;
 			if (POSTGRESQL.equals(connection.getMetaData().getDatabaseProductName())) {
 				transactionId = beginOnPostgres(connection, !deletes.isEmpty() || replaceExisting,
-						settings.isRequireDurableCommits());
+						settings.isRequireDurableCommits(), settings.networkTimeoutMillis());
 			}
 			if (!deletes.isEmpty()) {
 				deleteRows(connection, deletes, queryTimeout);
@@ -138,35 +138,6 @@ final class QueueTransaction {
 		}
 	}
 
-	/**
-	 * Runs work on a connection of the store's database, every wait for an answer bounded by the store's network
-	 * timeout (a database that stops answering must not hold a heartbeat or a takeover for ever), and gives the
-	 * connection back with the timeout it had.
-	 */
-	static <T> T withNetworkTimeout(DataSource dataSource, JdbcJobStoreSettings settings, SqlWork<T> work)
-			throws SQLException {
-		try (Connection connection = dataSource.getConnection()) {
-			int previous = setNetworkTimeout(connection, settings.networkTimeoutMillis());
-			try {
-				return work.run(connection);
-			}
-			finally {
-				setNetworkTimeout(connection, previous);
-			}
-		}
-	}
-
-	/**
-	 * Work on a connection.
-	 * @param <T> its result
-	 */
-	@FunctionalInterface
-	interface SqlWork<T> {
-
-		T run(Connection connection) throws SQLException;
-
-	}
-
 	/** Sets the connection's network timeout and returns the one it had; a driver without one keeps none. */
 	static int setNetworkTimeout(Connection connection, int millis) {
 		try {
@@ -194,6 +165,8 @@ final class QueueTransaction {
 	 * <li>{@code synchronous_commit} back on if a role or database default turned it off, when commits must be
 	 * durable: with {@code off} a crash of the database loses the last commits, acknowledged jobs included. Every
 	 * other value (local, remote_write, on, remote_apply) waits for the local WAL flush and stays as configured.</li>
+	 * <li>The transaction is aborted by the server when the store goes silent in it for longer than its network
+	 * timeout ({@link #abandonWhenIdle}).</li>
 	 * <li>For transactions that delete, plans without sequential scans. The queue is empty most of the time, so
 	 * autovacuum's ANALYZE records it as empty; a plan made then is a sequential scan, and it stays cached (pgjdbc
 	 * prepares a statement on the server after five uses, PostgreSQL keeps a generic plan after five more) when a
@@ -203,9 +176,9 @@ final class QueueTransaction {
 	 * {@code set_config(..., true)} is {@code SET LOCAL}: it ends with the transaction, so the application's own
 	 * statements on a shared pool keep their settings.
 	 */
-	private static long beginOnPostgres(Connection connection, boolean deletes, boolean durable)
+	private static long beginOnPostgres(Connection connection, boolean deletes, boolean durable, int idleMillis)
 			throws SQLException {
-		StringBuilder sql = new StringBuilder("SELECT txid_current()");
+		StringBuilder sql = new StringBuilder("SELECT txid_current(), ").append(abandonWhenIdle(idleMillis));
 		if (durable) {
 			sql.append(", CASE WHEN current_setting('synchronous_commit') = 'off'"
 					+ " THEN set_config('synchronous_commit', 'on', true) END");
@@ -218,6 +191,16 @@ final class QueueTransaction {
 			rows.next();
 			return rows.getLong(1);
 		}
+	}
+
+	/**
+	 * The SQL, for a transaction's first statement on PostgreSQL, that has the server abort the transaction when the
+	 * store has sent nothing for this long: a server cut off from the database (a frozen link, which closes no
+	 * socket) would otherwise hold its row locks for hours, and the servers taking its jobs over skip locked rows.
+	 * The store itself gives up on a transaction after its network timeout, so nothing it still waits for is lost.
+	 */
+	static String abandonWhenIdle(int idleMillis) {
+		return "set_config('idle_in_transaction_session_timeout', '" + idleMillis + "', true)";
 	}
 
 	/**
