@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * server warns about every listener beyond loopback that has no TLS, and about an open access policy beyond
  * loopback.
  * <p>
- * Its life is {@link State#NEW} → {@link State#REPLAYING} (stored jobs are loaded, the port is not open yet) →
+ * Its life is {@link State#NEW} → {@link State#REPLAYING} (the server joins its store and stored jobs are loaded,
+ * the port is not open yet) →
  * {@link State#RUNNING} → {@link State#DRAINING} (the port is closed, running jobs may finish within the
  * shutdown timeout) → {@link State#STOPPED}. It logs one line when it starts and one when it stops.
  */
@@ -138,6 +139,9 @@ public final class GearmanServer implements AutoCloseable {
 		this.state = State.REPLAYING;
 		long replayed;
 		try {
+			// a shared store registers this server and hands it the jobs of servers that stopped; one that cannot
+			// be shared refuses to start if another server uses it
+			this.store.join(this.engine);
 			replayed = this.engine.replay();
 		}
 		catch (RuntimeException ex) {
@@ -179,7 +183,7 @@ public final class GearmanServer implements AutoCloseable {
 						+ " without TLS" : "");
 		logger.info("Gearman job server listening on {} ({} transport, handle prefix {}, {} stored jobs replayed)"
 				+ " in {} ms", listeners, epoll ? "epoll" : "nio",
-				this.settings.getHandlePrefix(), replayed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+				this.engine.handlePrefix(), replayed, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 		if (this.settings.getMaxPacketSize() > GearmanConstants.MAX_HEAP_PACKET_SIZE) {
 			logger.warn("Max packet size {} is more than one Java array or buffer holds; packets announcing more than"
 					+ " {} bytes are refused", this.settings.getMaxPacketSize(), GearmanConstants.MAX_HEAP_PACKET_SIZE);

@@ -1,6 +1,7 @@
 package dev.gearman.server;
 
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 
 import dev.gearman.protocol.GearmanCodecException;
 import dev.gearman.protocol.Packet;
@@ -57,7 +58,13 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		if (this.session != null) {
-			this.engine.disconnect(this.session);
+			try {
+				this.engine.disconnect(this.session);
+			}
+			catch (RejectedExecutionException ex) {
+				// the server stopped: Netty reports a connection it closed inactive a little later, when the engine
+				// may have stopped already, and a stopped engine has nothing left to forget
+			}
 		}
 		ctx.fireChannelInactive();
 	}

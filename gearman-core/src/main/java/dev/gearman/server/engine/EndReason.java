@@ -21,6 +21,12 @@ public enum EndReason {
 	ABANDONED,
 
 	/** The store refused it, so its client was told ERROR QUEUE_ERROR and it never existed for anyone. */
-	DROPPED
+	DROPPED,
+
+	/**
+	 * Its stored row belongs to another server sharing the store, which runs it: this server lost its lease,
+	 * released the job when it shut down, or the store found the job stored by another server. The row stays.
+	 */
+	HANDED_OVER
 
 }

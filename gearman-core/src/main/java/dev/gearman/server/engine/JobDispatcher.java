@@ -1,6 +1,7 @@
 package dev.gearman.server.engine;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketType;
@@ -36,8 +37,11 @@ final class JobDispatcher {
 
 	private final int workerWakeup;
 
+	private final StoredJobLease lease;
+
 	JobDispatcher(JobRegistry registry, FunctionTable functions, Drain drain, Outbox outbox, EngineLoop loop,
 			FailedAttempts failures, int workerWakeup) {
+		this.lease = new StoredJobLease(loop, this::wakeAll);
 		this.registry = registry;
 		this.functions = functions;
 		this.drain = drain;
@@ -47,10 +51,19 @@ final class JobDispatcher {
 		this.workerWakeup = workerWakeup;
 	}
 
+	/** The fence on stored jobs, for a store that several servers share. */
+	StoredJobLease lease() {
+		return this.lease;
+	}
+
 	/** Wakes sleeping workers of a function that has a job to hand out: NOOP, up to the wake-up limit. */
 	void wake(JobFunction function) {
 		if (this.drain.isDraining() || function.paused) {
 			// nothing will be handed out any more: a NOOP would only make the worker ask in vain
+			return;
+		}
+		if (!this.lease.isValid() && !hasReadyHead(function)) {
+			// its ready jobs are held back: the worker would only get NO_JOB
 			return;
 		}
 		int limit = (this.workerWakeup > 0) ? this.workerWakeup : Integer.MAX_VALUE;
@@ -61,6 +74,25 @@ final class JobDispatcher {
 			this.outbox.reply(worker, PacketType.NOOP);
 			woken++;
 		}
+	}
+
+	/** Wakes the sleeping workers of every function with a job ready, e.g. when stored jobs may go out again. */
+	private void wakeAll() {
+		for (Priority priority : PRIORITIES) {
+			for (JobFunction function : List.copyOf(this.functions.runnable(priority))) {
+				wake(function);
+			}
+		}
+	}
+
+	private boolean hasReadyHead(JobFunction function) {
+		for (Priority priority : PRIORITIES) {
+			Job head = function.queue(priority).peekFirst();
+			if (head != null && head.state == JobState.QUEUED && this.lease.allows(head)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Ends a worker's sleep: it gets no further NOOP until its next PRE_SLEEP. */
@@ -127,8 +159,11 @@ final class JobDispatcher {
 		return null;
 	}
 
-	/** The first function whose queue at a priority starts with a job ready to hand out (and the worker can do). */
-	private static @Nullable JobFunction firstReady(Iterable<JobFunction> functions, Priority priority,
+	/**
+	 * The first function whose queue at a priority starts with a job ready to hand out (and the worker can do): a
+	 * stored job only while this server's ownership of it is proven.
+	 */
+	private @Nullable JobFunction firstReady(Iterable<JobFunction> functions, Priority priority,
 			@Nullable Session worker) {
 		for (JobFunction function : functions) {
 			if (function.queued(priority) == 0 || function.paused
@@ -136,7 +171,7 @@ final class JobDispatcher {
 				continue;
 			}
 			Job head = function.queue(priority).peekFirst();
-			if (head != null && head.state == JobState.QUEUED) {
+			if (head != null && head.state == JobState.QUEUED && this.lease.allows(head)) {
 				return function;
 			}
 		}

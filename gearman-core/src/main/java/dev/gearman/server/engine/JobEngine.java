@@ -1,5 +1,6 @@
 package dev.gearman.server.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,8 +14,10 @@ import dev.gearman.server.history.HistorySettings;
 import dev.gearman.server.history.JobHistoryStore;
 import dev.gearman.server.history.MemoryJobHistory;
 import dev.gearman.server.store.DeadLetterStore;
+import dev.gearman.server.store.JobOwner;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.StoredDeadLetter;
+import dev.gearman.server.store.StoredJob;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -25,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * call {@link #connect}, {@link #receive} and {@link #disconnect}; every command then runs on the engine's
  * {@link EngineLoop}, in arrival order per connection, against state no other thread touches. Which class owns
  * which state is described in the package documentation.
+ * <p>
+ * With a store that several servers share, the engine is the store's {@link JobOwner}: it adopts the jobs the store
+ * took over from servers that stopped, hands out its stored jobs only while the store proves its ownership, and
+ * forgets them without deleting their rows when it lost it. Its job handles then carry the store's
+ * {@link JobStore#handleScope() scope}, so a job taken over keeps its handle.
  */
-public final class JobEngine implements AutoCloseable {
+public final class JobEngine implements AutoCloseable, JobOwner {
 
 	private static final Logger logger = LoggerFactory.getLogger(JobEngine.class);
 
@@ -53,6 +61,8 @@ public final class JobEngine implements AutoCloseable {
 	private final DeadLetterRequeues requeues;
 
 	private final JobHistoryStore history;
+
+	private final String handlePrefix;
 
 	private final boolean exceptionsByDefault;
 
@@ -97,7 +107,10 @@ public final class JobEngine implements AutoCloseable {
 		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
 				settings.getMaxFunctionNameLength(), settings.getIdleFunctionRetention().toMillis(), loop,
 				settings.effectiveRetryRules());
-		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox,
+		String scope = store.handleScope();
+		String handlePrefix = scope.isEmpty() ? settings.getHandlePrefix() : settings.getHandlePrefix() + ":" + scope;
+		this.handlePrefix = handlePrefix;
+		this.registry = new JobRegistry(handlePrefix, store, loop, safe, outbox,
 				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
 		this.registry.keepDeadLettersInMemory(settings.getDeadLetters().getMaxCount(),
 				settings.getDeadLetters().getMaxMemoryBytes());
@@ -193,6 +206,61 @@ public final class JobEngine implements AutoCloseable {
 			});
 			return count[0];
 		}).join();
+	}
+
+	/**
+	 * Adopts jobs the store took over from another server, on the engine thread, in the order given. Thread-safe.
+	 * @param jobs the jobs, in sequence order
+	 */
+	@Override
+	public void adopt(List<StoredJob> jobs) {
+		this.loop.execute(() -> {
+			for (StoredJob stored : jobs) {
+				this.registry.adopt(stored, this.functions.functionForReplay(stored.function()));
+			}
+		});
+	}
+
+	/**
+	 * Stored jobs are handed out only before this time of the engine clock, until a later call. Thread-safe.
+	 * @param nanoTime the end of the proven ownership
+	 */
+	@Override
+	public void ownedUntil(long nanoTime) {
+		this.loop.execute(() -> this.dispatcher.lease().extend(nanoTime));
+	}
+
+	/** Forgets every stored job without deleting its row: another server owns them now. Thread-safe. */
+	@Override
+	public void handOver() {
+		this.loop.execute(() -> {
+			int count = 0;
+			for (Job job : List.copyOf(this.registry.jobs())) {
+				if (job.persistence == Job.Persistence.STORED) {
+					this.registry.disown(job);
+					count++;
+				}
+			}
+			logger.warn("Handed {} stored jobs over to the servers that took them over", count);
+		});
+	}
+
+	/**
+	 * What job handles start with: the configured prefix, and a shared store's scope.
+	 * @return the prefix, without the {@code :} before the number
+	 */
+	public String handlePrefix() {
+		return this.handlePrefix;
+	}
+
+	@Override
+	public long nanoTime() {
+		return this.loop.clock().nanoTime();
+	}
+
+	@Override
+	public int storedJobs() {
+		return this.registry.storedJobs();
 	}
 
 	/**
@@ -306,7 +374,9 @@ public final class JobEngine implements AutoCloseable {
 	/**
 	 * Starts draining for shutdown: from now on no job is handed to a worker, sleeping workers are not woken, and
 	 * submissions that could not outlive the stop (foreground jobs, background jobs without a durable store) are
-	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. Thread-safe.
+	 * refused with ERROR SHUTTING_DOWN. Jobs that run may finish and report as usual. With a shared store, the
+	 * stored jobs that wait (queued, scheduled, or for their next attempt) are released at once, for the other
+	 * servers to run. Thread-safe.
 	 * @return completes once no job runs any more and the store has answered every pending background submission
 	 */
 	public CompletableFuture<Void> drain() {
@@ -322,9 +392,24 @@ public final class JobEngine implements AutoCloseable {
 		CompletableFuture<Void> drained = new CompletableFuture<>();
 		this.loop.execute(() -> {
 			this.drain.begin(drained);
+			if (this.store.isShared()) {
+				releaseWaitingJobs();
+			}
 			started.complete(null);
 		});
 		return drained;
+	}
+
+	/** Gives the stored jobs nobody runs up to the other servers sharing the store: a clean stop hands them over. */
+	private void releaseWaitingJobs() {
+		List<Job> waiting = new ArrayList<>();
+		for (Job job : this.registry.jobs()) {
+			if (job.persistence == Job.Persistence.STORED && job.clients.isEmpty() && !job.state.isAssigned()) {
+				waiting.add(job);
+			}
+		}
+		waiting.forEach(this.registry::release);
+		logger.debug("Releasing {} queued stored jobs for the other servers to run", waiting.size());
 	}
 
 	/**

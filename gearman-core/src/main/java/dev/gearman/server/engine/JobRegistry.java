@@ -14,6 +14,7 @@ import dev.gearman.server.history.JobEvent;
 import dev.gearman.server.store.DeadLetterStore;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.StoredDeadLetter;
+import dev.gearman.server.store.OwnedElsewhereException;
 import dev.gearman.server.store.StoredJob;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
@@ -171,6 +172,11 @@ final class JobRegistry {
 		return count(JobState.RUNNING) + count(JobState.ABANDONED);
 	}
 
+	/** Jobs whose committed row this server owns; readable from any thread. */
+	int storedJobs() {
+		return this.rows.storedJobs();
+	}
+
 	/** Whether a store insert is still unanswered: a client may be owed a JOB_CREATED or an ERROR. */
 	boolean storing() {
 		return this.rows.pending() > 0;
@@ -191,7 +197,7 @@ final class JobRegistry {
 		Job job = new Job(this.nextSequence++, this.handlePrefix + this.nextHandle++, function, unique, data,
 				priority, background, whenToRun, reducer);
 		job.payloadBuffer = payloadBuffer;
-		register(job, (payloadBuffer != null) ? payloadBuffer.readableBytes() : data.length);
+		register(job, (payloadBuffer != null) ? payloadBuffer.readableBytes() : data.length, true);
 		return job;
 	}
 
@@ -247,21 +253,40 @@ final class JobRegistry {
 
 	/** Re-creates a job read from the store at startup, under a new handle. */
 	void replay(StoredJob stored, JobFunction function) {
-		boolean generated = stored.unique().startsWith(StoreWrites.GENERATED_KEY_PREFIX);
-		String unique = generated ? "" : stored.unique();
-		if (coalescable(function, unique, stored.data()) != null) {
+		if (coalescable(function, uniqueOf(stored), stored.data()) != null) {
 			logger.warn("Skipping stored job '{}' of function '{}': its unique id is already in use",
 					stored.unique(), stored.function());
 			return;
 		}
+		restore(stored, function, this.handlePrefix + this.nextHandle++);
+	}
+
+	/**
+	 * Re-creates a job that another server stored and this one took over. It keeps its handle, which its clients
+	 * know, unless this server uses it already. A job whose unique id a live job here holds runs on its own: it was
+	 * acknowledged, so it must run, and new submissions keep joining the live one.
+	 */
+	void adopt(StoredJob stored, JobFunction function) {
+		String handle = stored.handle();
+		restore(stored, function,
+				(handle != null && !this.byHandle.containsKey(handle)) ? handle : this.handlePrefix + this.nextHandle++);
+	}
+
+	/** A stored job's unique id: none for a key the store generated (the job was submitted without one). */
+	private static String uniqueOf(StoredJob stored) {
+		return stored.unique().startsWith(StoreWrites.GENERATED_KEY_PREFIX) ? "" : stored.unique();
+	}
+
+	private void restore(StoredJob stored, JobFunction function, String handle) {
+		String unique = uniqueOf(stored);
 		this.nextSequence = Math.max(this.nextSequence, stored.sequence() + 1);
-		Job job = new Job(stored.sequence(), this.handlePrefix + this.nextHandle++, function, unique, stored.data(),
-				Priority.of(stored.priority()), true, stored.whenToRun(), null);
+		Job job = new Job(stored.sequence(), handle, function, unique, stored.data(), Priority.of(stored.priority()),
+				true, stored.whenToRun(), null);
 		job.storeKey = stored.unique();
-		job.persistence = Job.Persistence.STORED;
+		this.rows.restored(job);
 		job.attempts = stored.attempts();
 		job.lastError = stored.lastError();
-		register(job, stored.data().length);
+		register(job, stored.data().length, coalescable(function, unique, stored.data()) == null);
 		if (job.attempts > 0 && isScheduledLater(job)) {
 			// it failed before the restart and waits for its next attempt
 			move(job, JobState.WAITING);
@@ -290,12 +315,39 @@ final class JobRegistry {
 		this.rows.restore(job, letter, done);
 	}
 
-	private void register(Job job, int payloadSize) {
+	/**
+	 * A stored job's row belongs to another server now, which runs it: this server forgets the job without
+	 * deleting the row. A foreground client waiting for it keeps it here as the foreground job it was; a running
+	 * one finishes on its worker with its result discarded.
+	 */
+	void disown(Job job) {
+		this.rows.disowned(job);
+		job.background = false;
+		if (!job.clients.isEmpty()) {
+			return;
+		}
+		switch (job.state) {
+			case QUEUED, SCHEDULED, WAITING -> end(job, EndReason.HANDED_OVER);
+			case RUNNING -> move(job, JobState.ABANDONED);
+			default -> {
+			}
+		}
+	}
+
+	/** Gives a queued stored job up at shutdown: the store releases its row for another server, and it ends here. */
+	void release(Job job) {
+		this.rows.release(job);
+		disown(job);
+	}
+
+	private void register(Job job, int payloadSize, boolean reserveUnique) {
 		job.payloadSize = payloadSize;
 		this.payloadBytes += payloadSize;
 		job.function.payloadBytes += payloadSize;
 		this.byHandle.put(job.handle, job);
-		this.uniques.reserve(job);
+		if (reserveUnique) {
+			this.uniques.reserve(job);
+		}
 	}
 
 	void attach(Session client, Job job) {
@@ -535,23 +587,48 @@ final class JobRegistry {
 		if (restored != null) {
 			answerRestore(job, failure, restored);
 		}
+		if (failure instanceof OwnedElsewhereException elsewhere) {
+			// stored, but another server owns the row and runs the job: its handle is the one the client gets
+			String handle = (elsewhere.handle() != null) ? elsewhere.handle() : job.handle;
+			logger.debug("Job {} of function '{}' is stored by another server as {}", job.handle, job.function.name,
+					handle);
+			if (replies != null) {
+				for (Session.Reply reply : replies) {
+					// a foreground client that joined meanwhile keeps the job here, and its handle
+					this.outbox.fill(reply, Packet.response(PacketType.JOB_CREATED,
+							job.clients.contains(reply.session) ? job.handle : handle));
+				}
+			}
+			if (job.state == JobState.STORING && job.clients.isEmpty()) {
+				end(job, EndReason.HANDED_OVER);
+			}
+			else if (job.state == JobState.STORING) {
+				job.background = false;
+				place(job);
+			}
+			else if (job.state != JobState.DONE) {
+				keepAsForeground(job);
+			}
+			return;
+		}
 		if (failure != null) {
 			logger.debug("Storing job {} of function '{}' failed", job.handle, job.function.name, failure);
-			job.persistence = Job.Persistence.NONE;
 			fillAll(replies, () -> Packet.error("QUEUE_ERROR", "QUEUE_ERROR"));
 			if (job.state == JobState.STORING) {
 				end(job, EndReason.DROPPED);
 			}
 			else if (job.state != JobState.DONE) {
-				// a foreground job that a background submission joined stays the foreground job it was
-				job.background = false;
-				if (job.clients.isEmpty()) {
-					abandon(job);
-				}
+				keepAsForeground(job);
 			}
 			return;
 		}
-		job.persistence = this.rows.isDurable() ? Job.Persistence.STORED : Job.Persistence.NONE;
+		if (this.rows.isDurable()) {
+			this.rows.stored(job);
+		}
+		else {
+			// a dead letter requeued from memory with a store that keeps nothing
+			job.persistence = Job.Persistence.NONE;
+		}
 		fillAll(replies, () -> Packet.response(PacketType.JOB_CREATED, job.handle));
 		if (job.state == JobState.DONE || !job.background) {
 			// it ended, or was cancelled, while its row was written: the row must not outlive it
@@ -573,6 +650,14 @@ final class JobRegistry {
 			logger.debug("Dead letter of job '{}' of function '{}' requeued as {}", job.storeKey, job.function.name,
 					job.handle);
 			restored.complete(job.handle);
+		}
+	}
+
+	/** A foreground job that a background submission joined stays the foreground job it was: its row is not ours. */
+	private void keepAsForeground(Job job) {
+		job.background = false;
+		if (job.clients.isEmpty()) {
+			abandon(job);
 		}
 	}
 

@@ -55,6 +55,9 @@ final class StoreWrites {
 	/** Inserts whose outcome the engine has not heard yet. */
 	private int pending;
 
+	/** Jobs whose committed row this server owns; written on the engine thread, read by a shared store's heartbeat. */
+	private volatile int storedJobs;
+
 	StoreWrites(JobStore store, EngineLoop loop, BiConsumer<Job, @Nullable Throwable> onAnswer) {
 		this.store = store;
 		this.durable = store.isDurable();
@@ -85,6 +88,10 @@ final class StoreWrites {
 		return this.pending;
 	}
 
+	int storedJobs() {
+		return this.storedJobs;
+	}
+
 	/** Has the store write a job's row; the reply waits for the answer, which comes back through the loop. */
 	void insert(Job job, Session.Reply reply) {
 		List<Session.Reply> replies = new ArrayList<>(1);
@@ -97,7 +104,7 @@ final class StoreWrites {
 			job.storeKey = GENERATED_KEY_PREFIX + UUID.randomUUID();
 		}
 		StoredJob stored = new StoredJob(job.function.name, job.storeKey, job.priority.ordinal(), job.payloadBytes(),
-				job.whenToRun, job.sequence);
+				job.whenToRun, job.sequence, 0, null, job.handle);
 		this.store.add(stored, (failure) -> answer(job, failure));
 	}
 
@@ -112,7 +119,7 @@ final class StoreWrites {
 		job.persistence = Job.Persistence.PENDING;
 		this.pending++;
 		this.restores.put(job, done);
-		StoredJob stored = letter.toJob(job.sequence);
+		StoredJob stored = letter.toJob(job.sequence, job.handle);
 		if (this.keptInMemory == null) {
 			this.deadLetters.restore(letter, stored, (failure) -> answer(job, failure));
 		}
@@ -150,12 +157,42 @@ final class StoreWrites {
 		}
 	}
 
-	/** Takes the answer of a job's insert in: returns the replies that waited for it. */
+	/**
+	 * Takes the answer of a job's insert in: returns the replies that waited for it. The job has no row of this
+	 * server's until {@link #stored} says the insert committed.
+	 */
 	@Nullable List<Session.Reply> answered(Job job) {
 		this.pending--;
+		job.persistence = Job.Persistence.NONE;
 		List<Session.Reply> replies = job.pendingReplies;
 		job.pendingReplies = null;
 		return replies;
+	}
+
+	/** The job's insert committed: its row is this server's. */
+	void stored(Job job) {
+		job.persistence = Job.Persistence.STORED;
+		this.storedJobs++;
+	}
+
+	/** A job re-created from its stored row (replayed, or taken over from another server). */
+	void restored(Job job) {
+		stored(job);
+	}
+
+	/** The job's row belongs to another server now: it is neither deleted nor updated from here. */
+	void disowned(Job job) {
+		if (job.persistence == Job.Persistence.STORED) {
+			job.persistence = Job.Persistence.NONE;
+			this.storedJobs--;
+		}
+	}
+
+	/** Gives a stored job's row up for another server sharing the store to run (at shutdown). */
+	void release(Job job) {
+		if (job.persistence == Job.Persistence.STORED) {
+			this.store.release(job.function.name, job.storeKey, job.sequence);
+		}
 	}
 
 	/** Records a failed attempt on a stored job's row: attempts, next run time (rounded up to seconds), error. */
@@ -172,7 +209,7 @@ final class StoreWrites {
 	 */
 	void bury(Job job, long nowMillis) {
 		boolean stored = job.persistence == Job.Persistence.STORED;
-		job.persistence = Job.Persistence.NONE;
+		disowned(job);
 		String key = (job.storeKey.isEmpty() || DataKey.UNIQUE_BY_DATA.equals(job.storeKey))
 				? GENERATED_KEY_PREFIX + UUID.randomUUID() : job.storeKey;
 		DeadLetter letter = new DeadLetter(job.function.name, key, job.sequence, job.priority.ordinal(),
@@ -199,7 +236,7 @@ final class StoreWrites {
 	/** Deletes a job's row if it has one; a row still being written is left for its answer to handle. */
 	void delete(Job job) {
 		if (job.persistence == Job.Persistence.STORED) {
-			job.persistence = Job.Persistence.NONE;
+			disowned(job);
 			this.store.remove(job.function.name, job.storeKey, job.sequence);
 		}
 	}

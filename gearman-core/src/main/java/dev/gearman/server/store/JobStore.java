@@ -1,5 +1,6 @@
 package dev.gearman.server.store;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.gearman.server.history.JobHistoryStore;
@@ -13,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * group many inserts from many connections into one transaction. The engine sends JOB_CREATED for a background
  * job only after {@link #add}'s callback reported success; on failure the client gets ERROR QUEUE_ERROR and the
  * job does not exist. Rows are keyed by (function, unique).
+ * <p>
+ * A store may be shared by several servers ({@link #isShared()}): each owns the jobs it accepted, and takes over
+ * those of a server that stopped. The server then calls {@link #join} before {@link #replay}, and an insert may be
+ * answered with an {@link OwnedElsewhereException}: the job is stored, but another server owns it.
  */
 public interface JobStore extends AutoCloseable {
 
@@ -84,7 +89,56 @@ public interface JobStore extends AutoCloseable {
 	}
 
 	/**
-	 * Reads every stored job, ordered by sequence, before the engine serves.
+	 * Gives up a stored job without deleting its row, so that another server sharing the store runs it: the jobs
+	 * still queued when a server shuts down. Asynchronous like {@link #remove}. A store that is not shared keeps the
+	 * row as it is, for the next start.
+	 * @param function the function name
+	 * @param unique the unique id
+	 * @param sequence the job's sequence
+	 */
+	default void release(String function, String unique, long sequence) {
+	}
+
+	/**
+	 * Whether several servers may share this store, each owning the jobs it accepted and taking over those of a
+	 * server that stopped.
+	 * @return {@code true} for a shared store
+	 */
+	default boolean isShared() {
+		return false;
+	}
+
+	/**
+	 * What the server appends to its handle prefix, so that the job handles of all servers sharing the store differ
+	 * (a job taken over keeps its handle). Called once, before {@link #join}.
+	 * @return a short tag of this server's own, or {@code ""} for a store that is not shared
+	 */
+	default String handleScope() {
+		return "";
+	}
+
+	/**
+	 * Registers the server with the store, once, before {@link #replay}: a shared store then keeps its ownership
+	 * proven (heartbeats) and hands it the jobs of servers that stopped ({@link JobOwner#adopt}); a store that one
+	 * server must have to itself refuses to start when another one uses it. {@link #close()} deregisters it.
+	 * @param owner the server
+	 * @throws IllegalStateException if the store cannot take this server (another one uses a store that cannot be
+	 * shared, or the database cannot be reached)
+	 */
+	default void join(JobOwner owner) {
+	}
+
+	/**
+	 * The servers registered with a shared store, as last read from the database.
+	 * @return the servers, empty for a store that is not shared
+	 */
+	default List<StoreInstance> instances() {
+		return List.of();
+	}
+
+	/**
+	 * Reads every stored job, ordered by sequence, before the engine serves. A shared store reads only the jobs
+	 * this server owns.
 	 * @param sink receives each job
 	 */
 	void replay(Consumer<StoredJob> sink);

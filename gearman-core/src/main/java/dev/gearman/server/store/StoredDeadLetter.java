@@ -1,5 +1,7 @@
 package dev.gearman.server.store;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -52,7 +54,17 @@ public record StoredDeadLetter(long id, String function, String unique, int prio
 	 * @return the job to store
 	 */
 	public StoredJob toJob(long sequence) {
-		return new StoredJob(this.function, this.unique, this.priority, this.data, 0, sequence);
+		return toJob(sequence, null);
+	}
+
+	/**
+	 * The letter as a job again, with a fresh attempt count, under the handle its new job has.
+	 * @param sequence the job's new sequence
+	 * @param handle the new job's handle, kept with the row on a store several servers share
+	 * @return the job
+	 */
+	public StoredJob toJob(long sequence, @Nullable String handle) {
+		return new StoredJob(this.function, this.unique, this.priority, this.data, 0, sequence, 0, null, handle);
 	}
 
 	/**

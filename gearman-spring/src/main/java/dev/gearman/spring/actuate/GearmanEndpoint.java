@@ -11,6 +11,7 @@ import dev.gearman.server.GearmanServer;
 import dev.gearman.server.engine.EngineReport;
 import dev.gearman.server.engine.EngineSnapshot;
 import dev.gearman.server.engine.JobEngine;
+import dev.gearman.server.store.StoreInstance;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
@@ -20,7 +21,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 /**
  * {@code /actuator/gearman}: what the admin protocol's {@code status}, {@code priority status}, {@code workers} and
  * {@code show jobs} report, as JSON. The report is taken on the engine thread; lists of workers and jobs are capped
- * (the totals are exact).
+ * (the totals are exact). With a store several servers share, {@code instances} lists them as the store last read
+ * them: their state, last heartbeat and stored jobs.
  * <p>
  * Unique ids (which often carry business keys) and client ids are values, shown as the configured {@link Show}
  * says: to every caller, never, or only to authorized ones (with roles, only to those in one of them). Hidden
@@ -94,7 +96,7 @@ public class GearmanEndpoint {
 					j.whenToRun()));
 		}
 		return new GearmanDescriptor(report.server(), report.functions(), workers, report.workerCount(), jobs,
-				report.jobCount());
+				report.jobCount(), report.instances());
 	}
 
 	/**
@@ -106,12 +108,13 @@ public class GearmanEndpoint {
 		JobEngine engine = this.server.engine();
 		ServerDescriptor server = new ServerDescriptor(this.server.state().name(),
 				(this.server.port() > 0) ? this.server.port() : null, this.server.connections());
+		List<StoreInstance> instances = this.server.store().instances();
 		if (engine == null || !this.server.isRunning()) {
-			return new GearmanDescriptor(server, List.of(), List.of(), 0, List.of(), 0);
+			return new GearmanDescriptor(server, List.of(), List.of(), 0, List.of(), 0, instances);
 		}
 		EngineReport report = engine.report(this.maxEntries).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		return new GearmanDescriptor(server, report.functions(), report.workers(), report.workerCount(),
-				report.jobs(), report.jobCount());
+				report.jobs(), report.jobCount(), instances);
 	}
 
 	/**
@@ -123,9 +126,11 @@ public class GearmanEndpoint {
 	 * @param workerCount all worker connections
 	 * @param jobs jobs, capped
 	 * @param jobCount all jobs
+	 * @param instances the servers sharing the store, empty unless it is shared
 	 */
 	public record GearmanDescriptor(ServerDescriptor server, List<EngineSnapshot.FunctionStatus> functions,
-			List<EngineReport.WorkerInfo> workers, int workerCount, List<EngineReport.JobInfo> jobs, int jobCount) {
+			List<EngineReport.WorkerInfo> workers, int workerCount, List<EngineReport.JobInfo> jobs, int jobCount,
+			List<StoreInstance> instances) {
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
 
+import java.util.function.Supplier;
+
 import javax.sql.DataSource;
 
 import dev.gearman.server.store.StoredDeadLetter;
@@ -30,9 +32,12 @@ final class DeadLetterRestore {
 
 	private final JdbcJobStoreSettings settings;
 
-	DeadLetterRestore(DataSource dataSource, JdbcJobStoreSettings settings) {
+	private final Supplier<@Nullable String> owner;
+
+	DeadLetterRestore(DataSource dataSource, JdbcJobStoreSettings settings, Supplier<@Nullable String> owner) {
 		this.dataSource = dataSource;
 		this.settings = settings;
+		this.owner = owner;
 	}
 
 	/**
@@ -74,7 +79,8 @@ final class DeadLetterRestore {
 
 	private @Nullable Long begin(Connection connection) throws SQLException {
 		if (QueueTransaction.POSTGRESQL.equals(connection.getMetaData().getDatabaseProductName())) {
-			return QueueTransaction.beginOnPostgres(connection, false, this.settings.isRequireDurableCommits());
+			return QueueTransaction.beginOnPostgres(connection, false, this.settings.isRequireDurableCommits(),
+					this.settings.networkTimeoutMillis());
 		}
 		return null;
 	}
@@ -89,6 +95,9 @@ final class DeadLetterRestore {
 			statement.setLong(5, job.whenToRun());
 			statement.setLong(6, job.sequence());
 			statement.setTimestamp(7, new Timestamp(System.currentTimeMillis()));
+			// on a shared database the job is this server's, under the handle its clients will learn
+			statement.setString(8, this.owner.get());
+			statement.setString(9, job.handle());
 			statement.executeUpdate();
 		}
 	}

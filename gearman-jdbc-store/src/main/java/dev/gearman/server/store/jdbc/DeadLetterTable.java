@@ -23,6 +23,9 @@ final class DeadLetterTable {
 			+ " SELECT function_name, unique_key, priority, data, ?, ?, ?, ?, ? FROM " + QueueTable.NAME
 			+ " WHERE function_name = ? AND unique_key = ? AND job_sequence = ?";
 
+	/** The same, while the row is the burying server's: on a shared database another server may run the job now. */
+	static final String BURY_STORED_OWNED = BURY_STORED + " AND owner = ?";
+
 	/** Keeps a job that had no row (its insert was still pending when it died). */
 	static final String BURY = "INSERT INTO " + NAME + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 

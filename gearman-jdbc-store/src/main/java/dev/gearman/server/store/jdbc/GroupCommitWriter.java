@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import dev.gearman.server.store.JobStoreListener;
+import dev.gearman.server.store.OwnedElsewhereException;
 import dev.gearman.server.store.jdbc.StoreOperation.Delete;
 import dev.gearman.server.store.jdbc.QueueTransaction.OutcomeUnknownException;
 import dev.gearman.server.store.jdbc.StoreOperation.Insert;
@@ -110,17 +111,21 @@ final class GroupCommitWriter {
 
 	private final StoreAvailability availability;
 
+	private final Membership membership;
+
 	/**
 	 * Creates a writer; {@link #start()} starts its threads.
 	 * @param dataSource the database
 	 * @param settings the tuning
 	 * @param availability the store's availability, shared with its other writers
+	 * @param membership the server's membership, which answers committed inserts
 	 * @param name the suffix of the thread names
 	 * @param capacity the inserts that may wait for this writer
 	 */
 	GroupCommitWriter(DataSource dataSource, JdbcJobStoreSettings settings, StoreAvailability availability,
-			String name, int capacity) {
+			Membership membership, String name, int capacity) {
 		this.dataSource = dataSource;
+		this.membership = membership;
 		this.availability = availability;
 		this.settings = settings;
 		this.capacity = capacity;
@@ -404,8 +409,7 @@ final class GroupCommitWriter {
 				continue;
 			}
 			try {
-				// a row under the same key can only be stale: the engine never has two live jobs with one key
-				succeeded(commit(List.of(), List.of(insert), true));
+				commitAlone(insert);
 			}
 			catch (OutcomeUnknownException ex) {
 				failInDoubt(List.of(), List.of(insert), ex);
@@ -418,6 +422,53 @@ final class GroupCommitWriter {
 				insert.complete(ex);
 			}
 		}
+	}
+
+	/**
+	 * Commits an insert whose batch met a row under one of its keys. Where one server has the database alone, such
+	 * a row can only be stale (the engine never has two live jobs with one key) and is replaced. On a shared
+	 * database it is a job another server stored (or one this server took over, not adopted yet): the submission
+	 * joins it, and its client gets that job's handle.
+	 */
+	private void commitAlone(Insert insert) throws SQLException {
+		if (!this.membership.sharesRows()) {
+			succeeded(commit(List.of(), List.of(insert), true));
+			return;
+		}
+		if (joinedStoredJob(insert)) {
+			return;
+		}
+		try {
+			succeeded(commit(List.of(), List.of(insert), false));
+		}
+		catch (OutcomeUnknownException ex) {
+			throw ex;
+		}
+		catch (SQLException ex) {
+			// another server stored the key meanwhile
+			if (!joinedStoredJob(insert)) {
+				throw ex;
+			}
+		}
+	}
+
+	private boolean joinedStoredJob(Insert insert) throws SQLException {
+		QueueTransaction.StoredHandle stored;
+		Connection connection = this.dataSource.getConnection();
+		try {
+			stored = QueueTransaction.storedUnder(connection, this.settings, insert.job.function(), insert.job.unique());
+		}
+		finally {
+			close(connection);
+		}
+		if (stored == null) {
+			return false;
+		}
+		logger.debug("Job '{}' of function '{}' is stored already as {}: the submission joins it", insert.job.unique(),
+				insert.job.function(), stored.handle());
+		insert.complete(new OwnedElsewhereException("a job with this function and unique id is stored already",
+				stored.handle()));
+		return true;
 	}
 
 	/**
@@ -498,9 +549,7 @@ final class GroupCommitWriter {
 		}
 		this.committedBatches.incrementAndGet();
 		this.committedInserts.addAndGet(inserts.size());
-		for (Insert insert : inserts) {
-			insert.complete(null);
-		}
+		this.membership.answerCommitted(inserts);
 	}
 
 	private void failBatch(List<RowWrite> deletes, List<Insert> inserts, Exception ex) {
@@ -517,7 +566,7 @@ final class GroupCommitWriter {
 	private void failInDoubt(List<RowWrite> deletes, List<Insert> inserts, OutcomeUnknownException ex) {
 		for (Insert insert : inserts) {
 			if (!insert.isDone()) {
-				this.inDoubtRows.add(insert.row());
+				this.inDoubtRows.add(insert.row(this.membership.sharesRows()));
 			}
 		}
 		if (ex.transactionId() != null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -40,10 +41,14 @@ final class JdbcDeadLetters implements DeadLetterStore, AutoCloseable {
 
 	private final ThreadPoolExecutor restorer;
 
-	JdbcDeadLetters(DataSource dataSource, JdbcJobStoreSettings settings) {
+	/**
+	 * @param owner this server's instance id on a shared database, whose a requeued job becomes; {@code null} where
+	 * one server has the database alone
+	 */
+	JdbcDeadLetters(DataSource dataSource, JdbcJobStoreSettings settings, Supplier<@Nullable String> owner) {
 		this.dataSource = dataSource;
 		this.settings = settings;
-		this.restore = new DeadLetterRestore(dataSource, settings);
+		this.restore = new DeadLetterRestore(dataSource, settings, owner);
 		this.restorer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
 				new ArrayBlockingQueue<>(MAX_WAITING_RESTORES), (task) -> {
 					Thread thread = new Thread(task, "gearman-store-requeue");

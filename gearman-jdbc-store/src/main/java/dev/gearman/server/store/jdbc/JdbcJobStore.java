@@ -1,5 +1,8 @@
 package dev.gearman.server.store.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -8,8 +11,10 @@ import javax.sql.DataSource;
 import dev.gearman.server.history.JobHistoryStore;
 import dev.gearman.server.store.DeadLetter;
 import dev.gearman.server.store.DeadLetterStore;
+import dev.gearman.server.store.JobOwner;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.JobStoreListener;
+import dev.gearman.server.store.StoreInstance;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +31,14 @@ import org.jspecify.annotations.Nullable;
  * submission fails at once and the client gets ERROR QUEUE_ERROR; a job already in a transaction gets the answer
  * of that transaction's outcome, so the client's answer and the database agree. The store probes the database and
  * recovers by itself.
+ * <p>
+ * Several servers may share one PostgreSQL or MySQL/MariaDB database ({@link #isShared()}). A server joins it
+ * ({@link #join}, before it replays) in the {@code gearman_instance} table, with a lease its heartbeats renew; each
+ * row belongs to the server that stored the job. When a server's lease runs out (it was killed, or lost the
+ * database) or it leaves, the others take its rows over, each row by exactly one of them, and run the jobs; a
+ * server hands out its stored jobs only while its last heartbeat proves its lease, and every delete checks that
+ * the row is still its own. A submission whose key another server stored joins that job. H2 is for one server
+ * alone: a second one that joins refuses to start.
  */
 public final class JdbcJobStore implements JobStore {
 
@@ -41,6 +54,8 @@ public final class JdbcJobStore implements JobStore {
 
 	private final JdbcJobHistory history;
 
+	private final Membership membership;
+
 	/**
 	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
 	 * database whatever the JDBC URL says (see {@link JdbcJobStoreSettings#isRequireDurableCommits()}).
@@ -52,22 +67,38 @@ public final class JdbcJobStore implements JobStore {
 	public JdbcJobStore(DataSource dataSource, JdbcJobStoreSettings settings) {
 		this.dataSource = dataSource;
 		this.settings = settings;
+		String product = productName(dataSource);
 		QueueTransaction.prepareDurableCommits(dataSource, settings);
 		int count = settings.getWriters();
 		int capacity = Math.max(1, (settings.getQueueCapacity() + count - 1) / count);
 		this.availability = new StoreAvailability(dataSource, settings);
+		boolean shared = switch (product) {
+			case "PostgreSQL", "MySQL", "MariaDB" -> true;
+			default -> false;
+		};
+		this.membership = new Membership(settings, new InstanceRegistry(dataSource, settings, product),
+				new JobClaims(dataSource, settings, "PostgreSQL".equals(product)), shared);
 		this.writers = new GroupCommitWriter[count];
 		for (int i = 0; i < count; i++) {
-			this.writers[i] = new GroupCommitWriter(dataSource, settings, this.availability,
+			this.writers[i] = new GroupCommitWriter(dataSource, settings, this.availability, this.membership,
 					String.valueOf(i + 1), capacity);
 		}
 		for (GroupCommitWriter writer : this.writers) {
 			writer.start();
 		}
-		this.deadLetters = new JdbcDeadLetters(dataSource, settings);
+		this.deadLetters = new JdbcDeadLetters(dataSource, settings, this.membership::checkedOwner);
 		this.history = new JdbcJobHistory(dataSource, settings,
 				(event) -> writerFor(event.function(), event.unique()).writeRow(new StoreOperation.History(event)),
 				this::awaitRowWrites);
+	}
+
+	private static String productName(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return connection.getMetaData().getDatabaseProductName();
+		}
+		catch (SQLException ex) {
+			throw QueueSchema.unreachable("Could not read which database the job store is on", ex);
+		}
 	}
 
 	@Override
@@ -75,9 +106,45 @@ public final class JdbcJobStore implements JobStore {
 		return true;
 	}
 
+	/**
+	 * Whether several servers may share the database: PostgreSQL and MySQL/MariaDB, not H2.
+	 * @return {@code true} for PostgreSQL and MySQL/MariaDB
+	 */
+	@Override
+	public boolean isShared() {
+		return this.membership.isShared();
+	}
+
+	@Override
+	public String handleScope() {
+		return this.membership.isShared() ? this.membership.scope() : "";
+	}
+
+	/**
+	 * Registers the server in {@code gearman_instance}, starts its heartbeat and, on a shared database, takes over
+	 * the jobs of servers that stopped; on H2 waits out the lease of a server that stopped without leaving, and
+	 * refuses to start if another one is alive.
+	 * @throws IllegalStateException if another server uses an H2 database, the lease is shorter than three
+	 * heartbeat intervals, or the database cannot be reached
+	 */
+	@Override
+	public void join(JobOwner owner) {
+		this.membership.join(owner);
+	}
+
+	@Override
+	public List<StoreInstance> instances() {
+		return this.membership.instances();
+	}
+
+	@Override
+	public void release(String function, String unique, long sequence) {
+		this.membership.release(function, unique, sequence);
+	}
+
 	@Override
 	public void add(StoredJob job, Consumer<@Nullable Throwable> callback) {
-		StoreOperation.Insert insert = new StoreOperation.Insert(job,
+		StoreOperation.Insert insert = new StoreOperation.Insert(job, this.membership.ownerId(),
 				System.nanoTime() + this.settings.getTimeout().toNanos(), callback);
 		if (job.function().length() > QueueTable.MAX_FUNCTION_LENGTH) {
 			insert.complete(new IllegalArgumentException("function names longer than "
@@ -89,7 +156,8 @@ public final class JdbcJobStore implements JobStore {
 
 	@Override
 	public void remove(String function, String unique, long sequence) {
-		writerFor(function, unique).writeRow(new StoreOperation.Delete(function, unique, sequence));
+		writerFor(function, unique)
+			.writeRow(new StoreOperation.Delete(function, unique, sequence, this.membership.checkedOwner()));
 	}
 
 	/** Rides along with the writer's next commit, like a delete; the same writer as the job's insert. */
@@ -97,7 +165,7 @@ public final class JdbcJobStore implements JobStore {
 	public void retryLater(String function, String unique, long sequence, int attempts, long whenToRun,
 			String lastError) {
 		writerFor(function, unique).writeRow(new StoreOperation.RetryLater(function, unique, sequence, attempts,
-				whenToRun, lastError));
+				whenToRun, lastError, this.membership.checkedOwner()));
 	}
 
 	/**
@@ -106,7 +174,8 @@ public final class JdbcJobStore implements JobStore {
 	 */
 	@Override
 	public void bury(DeadLetter letter) {
-		writerFor(letter.function(), letter.unique()).writeRow(new StoreOperation.Bury(letter));
+		writerFor(letter.function(), letter.unique())
+			.writeRow(new StoreOperation.Bury(letter, this.membership.checkedOwner()));
 	}
 
 	@Override
@@ -128,8 +197,15 @@ public final class JdbcJobStore implements JobStore {
 		return this.writers[Math.floorMod(hash ^ (hash >>> 16), this.writers.length)];
 	}
 
+	/**
+	 * Reads the stored jobs. A server that has the database alone reads them all; one that joined a shared
+	 * database owns no rows of its own yet, and took over those of servers that stopped when it joined.
+	 */
 	@Override
 	public void replay(Consumer<StoredJob> sink) {
+		if (this.membership.isShared() && this.membership.isJoined()) {
+			return;
+		}
 		new QueueReplayer(this.dataSource, this.settings).replay(sink);
 	}
 
@@ -187,10 +263,13 @@ public final class JdbcJobStore implements JobStore {
 	}
 
 	/**
-	 * Commits what is queued (within the timeout) and stops the writers. Jobs stay in the table.
+	 * Commits what is queued (within the timeout) and stops the writers. Jobs stay in the table; a server that
+	 * joined leaves, so that the other servers take over at once what it still owns.
 	 */
 	@Override
 	public void close() {
+		// no more jobs taken over; the heartbeat goes on proving the lease while the writers commit what they hold
+		this.membership.stopTakingOver();
 		// all writers first, so that they commit what they hold at the same time, then wait for each
 		for (GroupCommitWriter writer : this.writers) {
 			writer.stopTaking();
@@ -199,6 +278,7 @@ public final class JdbcJobStore implements JobStore {
 			writer.close();
 		}
 		this.deadLetters.close();
+		this.membership.leave();
 	}
 
 	/** Waits, at most the timeout, until the row writes handed to the writers so far are committed. */

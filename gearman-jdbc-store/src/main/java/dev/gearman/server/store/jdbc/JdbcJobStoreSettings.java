@@ -1,5 +1,7 @@
 package dev.gearman.server.store.jdbc;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -19,6 +21,12 @@ public final class JdbcJobStoreSettings {
 	private int writers = 2;
 
 	private boolean requireDurableCommits = true;
+
+	private Duration lease = Duration.ofSeconds(5);
+
+	private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+	private String instanceName = defaultInstanceName();
 
 	/** The property that turns {@link #isRequireDurableCommits()} off, named in the store's messages. */
 	static final String REQUIRE_DURABLE_COMMITS = "gearman.server.store.require-durable-commits";
@@ -137,6 +145,67 @@ public final class JdbcJobStoreSettings {
 	public JdbcJobStoreSettings setRequireDurableCommits(boolean requireDurableCommits) {
 		this.requireDurableCommits = requireDurableCommits;
 		return this;
+	}
+
+	/**
+	 * How long a server's ownership of its stored jobs lasts after its last heartbeat reached the database. When it
+	 * has run out (the server was killed, or cannot reach the database), the other servers sharing the database take
+	 * the jobs over; the server itself stops handing them out one heartbeat interval before. Longer leases ride out
+	 * longer database hiccups, shorter ones take over sooner.
+	 * @return the lease (default 5 s)
+	 */
+	public Duration getLease() {
+		return this.lease;
+	}
+
+	public JdbcJobStoreSettings setLease(Duration lease) {
+		if (lease.isNegative() || lease.toMillis() < 300) {
+			throw new IllegalArgumentException("lease: " + lease + " (expected: at least 300ms)");
+		}
+		this.lease = lease;
+		return this;
+	}
+
+	/**
+	 * How often a server renews its lease, and looks for servers whose jobs to take over. The lease must be at least
+	 * three intervals.
+	 * @return the interval (default 1 s)
+	 */
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public JdbcJobStoreSettings setHeartbeatInterval(Duration heartbeatInterval) {
+		if (heartbeatInterval.isNegative() || heartbeatInterval.toMillis() < 100) {
+			throw new IllegalArgumentException("heartbeatInterval: " + heartbeatInterval + " (expected: at least 100ms)");
+		}
+		this.heartbeatInterval = heartbeatInterval;
+		return this;
+	}
+
+	/**
+	 * The name the server registers with, for people reading the instances table, health and the actuator.
+	 * @return the name (default: the host name)
+	 */
+	public String getInstanceName() {
+		return this.instanceName;
+	}
+
+	public JdbcJobStoreSettings setInstanceName(String instanceName) {
+		if (instanceName.isEmpty() || instanceName.length() > 255) {
+			throw new IllegalArgumentException("instanceName: '" + instanceName + "' (expected: 1..255 characters)");
+		}
+		this.instanceName = instanceName;
+		return this;
+	}
+
+	private static String defaultInstanceName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "localhost";
+		}
 	}
 
 }

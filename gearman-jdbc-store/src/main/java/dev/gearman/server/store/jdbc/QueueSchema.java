@@ -54,7 +54,7 @@ public final class QueueSchema {
 			queueExists = tableExists(connection, QueueTable.NAME);
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not read which database holds " + QueueTable.NAME, ex);
+			throw unreachable("Could not read which database holds " + QueueTable.NAME, ex);
 		}
 		// the baseline applies only while HISTORY_TABLE does not exist and the schema has tables: a queue made
 		// before this history counts as version 1; other tables count as nothing, so that version 1 still runs
@@ -86,6 +86,28 @@ public final class QueueSchema {
 					"database: " + productName + " (expected: H2, PostgreSQL, MySQL or MariaDB)");
 		};
 		return "db/gearman/" + vendor;
+	}
+
+	/** H2's "database may be already in use": another process has the file open. */
+	private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+	/**
+	 * The failure to report when the store's database cannot be reached; an embedded H2 file that another process
+	 * has open (another server on the same data directory, say) says so and what to do instead.
+	 * @param what what could not be done
+	 * @param failure why
+	 * @return the exception to throw
+	 */
+	static IllegalStateException unreachable(String what, SQLException failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN
+					&& "90020".equals(sql.getSQLState())) {
+				return new IllegalStateException("Another process uses this H2 database file, another Gearman job"
+						+ " server on the same data directory perhaps: " + sql.getMessage() + " (expected: one server"
+						+ " per H2 database; servers that share their jobs need PostgreSQL or MySQL/MariaDB)", failure);
+			}
+		}
+		return new IllegalStateException(what + ": " + failure.getMessage(), failure);
 	}
 
 	/** Whether the connection's current schema (or catalog) has the table, as the store's unqualified SQL sees it. */

@@ -13,8 +13,8 @@ final class QueueTable {
 	static final int MAX_FUNCTION_LENGTH = 255;
 
 	static final String INSERT = "INSERT INTO " + NAME
-			+ " (unique_key, function_name, priority, data, when_to_run, job_sequence, created_at)"
-			+ " VALUES (?, ?, ?, ?, ?, ?, ?)";
+			+ " (unique_key, function_name, priority, data, when_to_run, job_sequence, created_at, owner, job_handle)"
+			+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	/** Deletes whatever row holds a key: a stale row left by a crash, before a new job takes the key. */
 	static final String DELETE = "DELETE FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
@@ -22,12 +22,21 @@ final class QueueTable {
 	/** Deletes one finished job's row; a newer job stored under the same key meanwhile has another sequence. */
 	static final String DELETE_JOB = DELETE + " AND job_sequence = ?";
 
+	/** Deletes one finished job's row while it is the deleting server's: another server may have taken it over. */
+	static final String DELETE_OWNED_JOB = DELETE_JOB + " AND owner = ?";
+
+	/** The handle of the job stored under a key: on a shared database, a second submission of the key joins it. */
+	static final String SELECT_HANDLE = "SELECT job_handle FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
+
 	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence,"
 			+ " attempts, last_error FROM " + NAME + " ORDER BY job_sequence";
 
 	/** Records a failed attempt on a job's row: attempts, when the next one is due, why the last one failed. */
 	static final String RETRY_LATER = "UPDATE " + NAME + " SET attempts = ?, when_to_run = ?, last_error = ?"
 			+ " WHERE function_name = ? AND unique_key = ? AND job_sequence = ?";
+
+	/** The same, while the row is the writing server's: another server may have taken the job over. */
+	static final String RETRY_LATER_OWNED = RETRY_LATER + " AND owner = ?";
 
 	/** Whether one job's row exists. */
 	static final String EXISTS_JOB = "SELECT COUNT(*) FROM " + NAME

@@ -79,7 +79,7 @@ final class QueueTransaction {
 			Long transactionId = null;
 			if (POSTGRESQL.equals(connection.getMetaData().getDatabaseProductName())) {
 				transactionId = beginOnPostgres(connection, !deletes.isEmpty() || replaceExisting,
-						settings.isRequireDurableCommits());
+						settings.isRequireDurableCommits(), settings.networkTimeoutMillis());
 			}
 			if (!deletes.isEmpty()) {
 				RowWrites.apply(connection, deletes, queryTimeout);
@@ -122,12 +122,15 @@ final class QueueTransaction {
 				statement.setLong(5, job.whenToRun());
 				statement.setLong(6, job.sequence());
 				statement.setTimestamp(7, created);
+				statement.setString(8, insert.owner);
+				statement.setString(9, job.handle());
 				statement.addBatch();
 			}
 			statement.executeBatch();
 		}
 	}
 
+	/** Rolls a failed transaction back; a failure to do so is added to the first one. */
 	static void rollback(Connection connection, Exception failure) {
 		try {
 			connection.rollback();
@@ -164,6 +167,8 @@ final class QueueTransaction {
 	 * <li>{@code synchronous_commit} back on if a role or database default turned it off, when commits must be
 	 * durable: with {@code off} a crash of the database loses the last commits, acknowledged jobs included. Every
 	 * other value (local, remote_write, on, remote_apply) waits for the local WAL flush and stays as configured.</li>
+	 * <li>The transaction is aborted by the server when the store goes silent in it for longer than its network
+	 * timeout ({@link #abandonWhenIdle}).</li>
 	 * <li>For transactions that delete, plans without sequential scans. The queue is empty most of the time, so
 	 * autovacuum's ANALYZE records it as empty; a plan made then is a sequential scan, and it stays cached (pgjdbc
 	 * prepares a statement on the server after five uses, PostgreSQL keeps a generic plan after five more) when a
@@ -173,9 +178,9 @@ final class QueueTransaction {
 	 * {@code set_config(..., true)} is {@code SET LOCAL}: it ends with the transaction, so the application's own
 	 * statements on a shared pool keep their settings.
 	 */
-	static long beginOnPostgres(Connection connection, boolean deletes, boolean durable)
+	static long beginOnPostgres(Connection connection, boolean deletes, boolean durable, int idleMillis)
 			throws SQLException {
-		StringBuilder sql = new StringBuilder("SELECT txid_current()");
+		StringBuilder sql = new StringBuilder("SELECT txid_current(), ").append(abandonWhenIdle(idleMillis));
 		if (durable) {
 			sql.append(", CASE WHEN current_setting('synchronous_commit') = 'off'"
 					+ " THEN set_config('synchronous_commit', 'on', true) END");
@@ -188,6 +193,16 @@ final class QueueTransaction {
 			rows.next();
 			return rows.getLong(1);
 		}
+	}
+
+	/**
+	 * The SQL, for a transaction's first statement on PostgreSQL, that has the server abort the transaction when the
+	 * store has sent nothing for this long: a server cut off from the database (a frozen link, which closes no
+	 * socket) would otherwise hold its row locks for hours, and the servers taking its jobs over skip locked rows.
+	 * The store itself gives up on a transaction after its network timeout, so nothing it still waits for is lost.
+	 */
+	static String abandonWhenIdle(int idleMillis) {
+		return "set_config('idle_in_transaction_session_timeout', '" + idleMillis + "', true)";
 	}
 
 	/**
@@ -216,6 +231,30 @@ final class QueueTransaction {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The job stored under a key, if any: on a shared database another server's job (or one this server took over
+	 * and the engine has not seen yet), which a submission of the same key joins.
+	 * @return the stored job's handle, or {@code null} if no row holds the key
+	 */
+	static @Nullable StoredHandle storedUnder(Connection connection, JdbcJobStoreSettings settings, String function,
+			String unique) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(QueueTable.SELECT_HANDLE)) {
+			statement.setQueryTimeout(settings.queryTimeoutSeconds());
+			statement.setString(1, function);
+			statement.setString(2, unique);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? new StoredHandle(rows.getString(1)) : null;
+			}
+		}
+	}
+
+	/**
+	 * The handle of a stored job.
+	 * @param handle the handle, {@code null} for a row stored before rows kept one
+	 */
+	record StoredHandle(@Nullable String handle) {
 	}
 
 	/**

@@ -27,7 +27,7 @@ final class RowWrites {
 
 	static void apply(Connection connection, List<? extends RowWrite> writes, int queryTimeout) throws SQLException {
 		List<Delete> deletes = new ArrayList<>(writes.size());
-		List<DeadLetter> buried = new ArrayList<>();
+		List<Bury> buried = new ArrayList<>();
 		List<RetryLater> retries = new ArrayList<>();
 		List<JobEvent> events = new ArrayList<>();
 		for (RowWrite write : writes) {
@@ -35,9 +35,10 @@ final class RowWrites {
 				deletes.add(delete);
 			}
 			else if (write instanceof Bury bury) {
-				buried.add(bury.letter());
+				buried.add(bury);
 				if (bury.letter().stored()) {
-					deletes.add(new Delete(bury.letter().function(), bury.letter().unique(), bury.letter().sequence()));
+					deletes.add(new Delete(bury.letter().function(), bury.letter().unique(), bury.letter().sequence(),
+							bury.owner()));
 				}
 			}
 			else if (write instanceof RetryLater retry) {
@@ -62,20 +63,24 @@ final class RowWrites {
 	}
 
 	/**
-	 * Deletes rows by their full primary key, as one JDBC batch. An {@code unique_key IN (...)} list looked cheaper,
-	 * but H2 then walks every row of the function through the key's first column and tests the list on each: with
-	 * tens of thousands of queued jobs that made deletes the writer's main cost.
+	 * Deletes rows by their full primary key, as one JDBC batch per kind. An {@code unique_key IN (...)} list looked
+	 * cheaper, but H2 then walks every row of the function through the key's first column and tests the list on
+	 * each: with tens of thousands of queued jobs that made deletes the writer's main cost. On a shared database a
+	 * row is deleted only while it is the deleting server's ({@link Delete#owner()}).
 	 */
 	private static void deleteRows(Connection connection, List<Delete> deletes, int queryTimeout) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(QueueTable.DELETE_JOB)) {
-			statement.setQueryTimeout(queryTimeout);
+		try (Batch plain = new Batch(connection, QueueTable.DELETE_JOB, queryTimeout);
+				Batch owned = new Batch(connection, QueueTable.DELETE_OWNED_JOB, queryTimeout)) {
 			for (Delete delete : deletes) {
+				PreparedStatement statement = (delete.owner() != null) ? owned.next() : plain.next();
 				statement.setString(1, delete.function());
 				statement.setString(2, delete.unique());
 				statement.setLong(3, delete.sequence());
+				if (delete.owner() != null) {
+					statement.setString(4, delete.owner());
+				}
 				statement.addBatch();
 			}
-			statement.executeBatch();
 		}
 	}
 
@@ -83,37 +88,33 @@ final class RowWrites {
 	 * Copies the rows of stored jobs into the dead letters (their deletes follow in the same transaction), and
 	 * inserts the letters of jobs that had none.
 	 */
-	private static void bury(Connection connection, List<DeadLetter> letters, int queryTimeout) throws SQLException {
-		try (PreparedStatement copy = connection.prepareStatement(DeadLetterTable.BURY_STORED);
-				PreparedStatement insert = connection.prepareStatement(DeadLetterTable.BURY)) {
-			copy.setQueryTimeout(queryTimeout);
-			insert.setQueryTimeout(queryTimeout);
-			boolean copies = false;
-			boolean inserts = false;
-			for (DeadLetter letter : letters) {
+	private static void bury(Connection connection, List<Bury> buried, int queryTimeout) throws SQLException {
+		try (Batch copy = new Batch(connection, DeadLetterTable.BURY_STORED, queryTimeout);
+				Batch copyOwned = new Batch(connection, DeadLetterTable.BURY_STORED_OWNED, queryTimeout);
+				Batch insert = new Batch(connection, DeadLetterTable.BURY, queryTimeout)) {
+			for (Bury bury : buried) {
+				DeadLetter letter = bury.letter();
 				if (letter.stored()) {
-					setOutcome(copy, 1, letter);
-					copy.setString(6, letter.function());
-					copy.setString(7, letter.unique());
-					copy.setLong(8, letter.sequence());
-					copy.addBatch();
-					copies = true;
+					PreparedStatement statement = (bury.owner() != null) ? copyOwned.next() : copy.next();
+					setOutcome(statement, 1, letter);
+					statement.setString(6, letter.function());
+					statement.setString(7, letter.unique());
+					statement.setLong(8, letter.sequence());
+					if (bury.owner() != null) {
+						// another server that took the job over runs it: there is nothing to bury here
+						statement.setString(9, bury.owner());
+					}
+					statement.addBatch();
 				}
 				else {
-					insert.setString(1, letter.function());
-					insert.setString(2, letter.unique());
-					insert.setInt(3, letter.priority());
-					insert.setBytes(4, letter.data());
-					setOutcome(insert, 5, letter);
-					insert.addBatch();
-					inserts = true;
+					PreparedStatement statement = insert.next();
+					statement.setString(1, letter.function());
+					statement.setString(2, letter.unique());
+					statement.setInt(3, letter.priority());
+					statement.setBytes(4, letter.data());
+					setOutcome(statement, 5, letter);
+					statement.addBatch();
 				}
-			}
-			if (copies) {
-				copy.executeBatch();
-			}
-			if (inserts) {
-				insert.executeBatch();
 			}
 		}
 	}
@@ -129,19 +130,64 @@ final class RowWrites {
 
 	private static void retryLater(Connection connection, List<RetryLater> retries, int queryTimeout)
 			throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(QueueTable.RETRY_LATER)) {
-			statement.setQueryTimeout(queryTimeout);
+		try (Batch plain = new Batch(connection, QueueTable.RETRY_LATER, queryTimeout);
+				Batch owned = new Batch(connection, QueueTable.RETRY_LATER_OWNED, queryTimeout)) {
 			for (RetryLater retry : retries) {
+				PreparedStatement statement = (retry.owner() != null) ? owned.next() : plain.next();
 				statement.setInt(1, retry.attempts());
 				statement.setLong(2, retry.whenToRun());
 				statement.setString(3, cut(retry.lastError(), QueueTable.MAX_ERROR_LENGTH));
 				statement.setString(4, retry.function());
 				statement.setString(5, retry.unique());
 				statement.setLong(6, retry.sequence());
+				if (retry.owner() != null) {
+					statement.setString(7, retry.owner());
+				}
 				statement.addBatch();
 			}
-			statement.executeBatch();
 		}
+	}
+
+	/**
+	 * A statement prepared on first use and executed as one batch when closed, if it was used: one batch per kind of
+	 * row write, whichever kinds a transaction has.
+	 */
+	private static final class Batch implements AutoCloseable {
+
+		private final Connection connection;
+
+		private final String sql;
+
+		private final int queryTimeout;
+
+		private PreparedStatement statement;
+
+		Batch(Connection connection, String sql, int queryTimeout) {
+			this.connection = connection;
+			this.sql = sql;
+			this.queryTimeout = queryTimeout;
+		}
+
+		PreparedStatement next() throws SQLException {
+			if (this.statement == null) {
+				this.statement = this.connection.prepareStatement(this.sql);
+				this.statement.setQueryTimeout(this.queryTimeout);
+			}
+			return this.statement;
+		}
+
+		@Override
+		public void close() throws SQLException {
+			if (this.statement != null) {
+				try {
+					this.statement.executeBatch();
+				}
+				finally {
+					this.statement.close();
+				}
+			}
+		}
+
 	}
 
 	/** A text cut to what a column holds. */

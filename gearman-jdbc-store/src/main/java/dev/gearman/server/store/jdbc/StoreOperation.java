@@ -28,14 +28,18 @@ sealed interface StoreOperation {
 
 		final StoredJob job;
 
+		/** The instance id the row is written with, {@code null} before the server joined the store. */
+		final @Nullable String owner;
+
 		final long deadlineNanos;
 
 		private final Consumer<@Nullable Throwable> callback;
 
 		private final AtomicInteger state = new AtomicInteger(QUEUED);
 
-		Insert(StoredJob job, long deadlineNanos, Consumer<@Nullable Throwable> callback) {
+		Insert(StoredJob job, @Nullable String owner, long deadlineNanos, Consumer<@Nullable Throwable> callback) {
 			this.job = job;
+			this.owner = owner;
 			this.deadlineNanos = deadlineNanos;
 			this.callback = callback;
 		}
@@ -83,8 +87,9 @@ sealed interface StoreOperation {
 		}
 
 		/** The delete that removes exactly this insert's row. */
-		Delete row() {
-			return new Delete(this.job.function(), this.job.unique(), this.job.sequence());
+		Delete row(boolean checkOwner) {
+			return new Delete(this.job.function(), this.job.unique(), this.job.sequence(),
+					checkOwner ? this.owner : null);
 		}
 
 	}
@@ -101,8 +106,11 @@ sealed interface StoreOperation {
 	 * @param function the function name
 	 * @param unique the unique key
 	 * @param sequence the job's sequence: only its own row is deleted, never a newer job's under the same key
+	 * @param owner on a database several servers share, the deleting server's instance id: a row another server
+	 * owns now (it took the job over) is not this server's to delete; {@code null} where one server has the
+	 * database alone
 	 */
-	record Delete(String function, String unique, long sequence) implements RowWrite {
+	record Delete(String function, String unique, long sequence, @Nullable String owner) implements RowWrite {
 	}
 
 	/**
@@ -113,16 +121,19 @@ sealed interface StoreOperation {
 	 * @param attempts the attempts made
 	 * @param whenToRun seconds since the epoch when the next attempt is due
 	 * @param lastError why the last attempt failed
+	 * @param owner on a shared database the writing server, whose row it must still be; {@code null} otherwise
 	 */
 	record RetryLater(String function, String unique, long sequence, int attempts, long whenToRun,
-			String lastError) implements RowWrite {
+			String lastError, @Nullable String owner) implements RowWrite {
 	}
 
 	/**
 	 * A job's move to the dead letters: its row, if it has one, is copied there and deleted in one transaction.
 	 * @param letter the letter
+	 * @param owner on a shared database the burying server, whose row it must still be (else another server runs
+	 * the job and there is nothing to bury); {@code null} otherwise
 	 */
-	record Bury(DeadLetter letter) implements RowWrite {
+	record Bury(DeadLetter letter, @Nullable String owner) implements RowWrite {
 	}
 
 	/**

@@ -1,21 +1,19 @@
 package dev.gearman.server.store.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.gearman.server.store.StoredJob;
 import org.flywaydb.core.Flyway;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the tests of the {@code gearman_queue} migrations, here and in the auto-configuration, set up and look at:
@@ -42,6 +40,9 @@ public final class QueueSchemaFixtures {
 
 	/** How the history names the migration that added retries, dead letters and job history. */
 	public static final String VERSION_2 = "2 SQL retries dead letters history";
+
+	/** How the history names the migration that lets several servers share the queue. */
+	public static final String VERSION_3 = "3 SQL shared queue";
 
 	/**
 	 * Makes {@code gearman_queue} as the server app did before {@link QueueSchema}: Spring Boot's Flyway with
@@ -74,17 +75,26 @@ public final class QueueSchemaFixtures {
 	}
 
 	/**
-	 * Stores a job through a {@link JdbcJobStore} of its own, which is closed again.
+	 * Stores a job as the store of version 1 did, in the columns that version had (the later columns keep their
+	 * defaults).
 	 * @param dataSource the database, with {@code gearman_queue}
 	 * @param job the job
 	 */
 	public static void storeJob(DataSource dataSource, StoredJob job) {
-		try (JdbcJobStore store = new JdbcJobStore(dataSource, new JdbcJobStoreSettings().setWriters(1))) {
-			CompletableFuture<Throwable> stored = new CompletableFuture<>();
-			store.add(job, stored::complete);
-			assertThat(stored.get(30, TimeUnit.SECONDS)).as("failure storing %s", job).isNull();
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement insert = connection.prepareStatement("INSERT INTO gearman_queue (unique_key,"
+						+ " function_name, priority, data, when_to_run, job_sequence, created_at)"
+						+ " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+			insert.setString(1, job.unique());
+			insert.setString(2, job.function());
+			insert.setInt(3, job.priority());
+			insert.setBytes(4, job.data());
+			insert.setLong(5, job.whenToRun());
+			insert.setLong(6, job.sequence());
+			insert.setTimestamp(7, new Timestamp(System.currentTimeMillis()));
+			insert.executeUpdate();
 		}
-		catch (Exception ex) {
+		catch (SQLException ex) {
 			throw new AssertionError("could not store " + job, ex);
 		}
 	}

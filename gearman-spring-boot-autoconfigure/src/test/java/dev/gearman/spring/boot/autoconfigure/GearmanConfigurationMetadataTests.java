@@ -62,6 +62,8 @@ class GearmanConfigurationMetadataTests {
 		defaults.put("gearman.server.max-packet-size", "\"64MB\"");
 		defaults.put("gearman.server.store.type", "\"memory\"");
 		defaults.put("gearman.server.store.initialize-schema", "true");
+		defaults.put("gearman.server.store.cluster.lease", "\"5s\"");
+		defaults.put("gearman.server.store.cluster.heartbeat-interval", "\"1s\"");
 		defaults.put("management.health.gearman.enabled", "true");
 		defaults.forEach((name, value) -> {
 			JsonNode property = properties.get(name);
@@ -73,7 +75,8 @@ class GearmanConfigurationMetadataTests {
 
 	@Test
 	void everyPropertyShouldHaveADescriptionInBootStyle() {
-		assertThat(properties).containsKeys("gearman.client.id", "gearman.worker.id", "gearman.server.handle-prefix");
+		assertThat(properties).containsKeys("gearman.client.id", "gearman.worker.id", "gearman.server.handle-prefix",
+				"gearman.server.store.cluster.name");
 		properties.forEach((name, property) -> {
 			String description = property.path("description").asString();
 			assertThat(description).as("description of %s", name).isNotBlank().doesNotStartWith("The ")

@@ -4,7 +4,9 @@ import javax.sql.DataSource;
 
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
+import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.server.store.jdbc.JdbcJobStore;
+import dev.gearman.server.store.jdbc.JdbcJobStoreSettings;
 import dev.gearman.server.store.jdbc.QueueSchema;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,6 +20,7 @@ import org.springframework.boot.sql.init.dependency.DatabaseInitializationDepend
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Makes background jobs durable with {@code gearman.server.store.type=jdbc}: a {@link JdbcJobStore} on the
@@ -27,6 +30,10 @@ import org.springframework.context.annotation.Import;
  * ({@link QueueSchema}, with a Flyway history table of its own), after the application's own Flyway or Liquibase
  * migrations and SQL scripts; nothing needs to be added to {@code spring.flyway.locations}. Set
  * {@code gearman.server.store.initialize-schema=false} when the table is managed elsewhere.
+ * <p>
+ * On PostgreSQL and MySQL/MariaDB several servers may share the database: each registers under its
+ * {@code gearman.server.store.cluster.name} and takes over the jobs of servers whose lease ran out
+ * ({@code gearman.server.store.cluster.*}).
  */
 @AutoConfiguration(before = GearmanServerAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -48,8 +55,18 @@ public final class GearmanJdbcStoreAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(JobStore.class)
 	@DependsOnDatabaseInitialization
-	JdbcJobStore gearmanJobStore(ObjectProvider<DataSource> dataSource, GearmanStoreProperties properties) {
-		return new JdbcJobStore(requireDataSource(dataSource), properties.toJdbcSettings());
+	JdbcJobStore gearmanJobStore(ObjectProvider<DataSource> dataSource, GearmanStoreProperties properties,
+			Environment environment) {
+		JdbcJobStoreSettings settings = properties.toJdbcSettings();
+		String name = properties.getCluster().getName();
+		settings.setInstanceName((name != null) ? name : defaultInstanceName(settings, environment));
+		return new JdbcJobStore(requireDataSource(dataSource), settings);
+	}
+
+	/** The host name and the configured port: which server it is, for whoever reads the instances table. */
+	private static String defaultInstanceName(JdbcJobStoreSettings settings, Environment environment) {
+		int port = environment.getProperty("gearman.server.port", Integer.class, GearmanConstants.DEFAULT_PORT);
+		return (port > 0) ? settings.getInstanceName() + ":" + port : settings.getInstanceName();
 	}
 
 	private static DataSource requireDataSource(ObjectProvider<DataSource> dataSource) {

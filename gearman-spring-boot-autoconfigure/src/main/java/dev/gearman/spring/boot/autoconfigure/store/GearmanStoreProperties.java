@@ -3,6 +3,7 @@ package dev.gearman.spring.boot.autoconfigure.store;
 import java.time.Duration;
 
 import dev.gearman.server.store.jdbc.JdbcJobStoreSettings;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -60,6 +61,11 @@ public class GearmanStoreProperties {
 	 * off when the table is managed elsewhere.
 	 */
 	private boolean initializeSchema = true;
+
+	/**
+	 * Several servers sharing one PostgreSQL or MySQL/MariaDB database.
+	 */
+	private final Cluster cluster = new Cluster();
 
 	public Type getType() {
 		return this.type;
@@ -125,6 +131,10 @@ public class GearmanStoreProperties {
 		this.initializeSchema = initializeSchema;
 	}
 
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
 	/**
 	 * Converts these properties to the store's settings, validating each value.
 	 * @return the settings
@@ -135,7 +145,59 @@ public class GearmanStoreProperties {
 			.setTimeout(this.timeout)
 			.setRetryInterval(this.retryInterval)
 			.setWriters(this.writers)
-			.setRequireDurableCommits(this.requireDurableCommits);
+			.setRequireDurableCommits(this.requireDurableCommits)
+			.setLease(this.cluster.lease)
+			.setHeartbeatInterval(this.cluster.heartbeatInterval);
+	}
+
+	/**
+	 * Several servers on one database: each owns the background jobs it accepted, renews a lease in the
+	 * gearman_instance table by heartbeats, and takes over the jobs of a server whose lease ran out.
+	 */
+	public static class Cluster {
+
+		/**
+		 * How long a server's ownership of its stored jobs lasts after its last heartbeat reached the database; then
+		 * the other servers take them over. A server stops handing its stored jobs out one heartbeat interval
+		 * before. At least three heartbeat intervals.
+		 */
+		private Duration lease = Duration.ofSeconds(5);
+
+		/**
+		 * How often a server renews its lease and looks for jobs of servers that stopped to take over.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Name the server registers with, shown by health and the actuator. Default: host name and
+		 * gearman.server.port.
+		 */
+		private @Nullable String name;
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
 	}
 
 	/**

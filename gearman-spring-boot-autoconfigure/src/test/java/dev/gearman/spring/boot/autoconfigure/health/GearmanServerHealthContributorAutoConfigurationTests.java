@@ -1,5 +1,7 @@
 package dev.gearman.spring.boot.autoconfigure.health;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +11,7 @@ import dev.gearman.server.GearmanServer;
 import dev.gearman.server.GearmanServerSettings;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.RecordingJobStore;
+import dev.gearman.server.store.StoreInstance;
 import dev.gearman.server.store.StoredJob;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
 import dev.gearman.spring.health.GearmanServerHealthIndicator;
@@ -86,6 +89,20 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void aSharedStoreShouldListTheServersSharingIt() {
+		StoreInstance self = new StoreInstance("abc-1", "gearman-a:4730", StoreInstance.State.ALIVE,
+				Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-12-01T10:05:00Z"), 12, true);
+		StoreInstance dead = new StoreInstance("xyz-1", "gearman-b:4730", StoreInstance.State.EXPIRED,
+				Instant.parse("2026-12-01T09:00:00Z"), Instant.parse("2026-12-01T10:04:50Z"), 3, false);
+		this.runner.withBean(JobStore.class, () -> new SharedStore(List.of(self, dead)))
+			.run((context) -> assertThat(context.getBean(GearmanStoreHealthIndicator.class).health().getDetails())
+				.containsEntry("instances", List.of(self, dead)));
+		this.runner.withBean(JobStore.class, ToggleStore::new)
+			.run((context) -> assertThat(context.getBean(GearmanStoreHealthIndicator.class).health().getDetails())
+				.doesNotContainKey("instances"));
+	}
+
+	@Test
 	void serverShouldBeOutOfServiceWhileReplaying() throws Exception {
 		ToggleStore store = new ToggleStore();
 		GearmanServerSettings settings = new GearmanServerSettings();
@@ -109,6 +126,27 @@ class GearmanServerHealthContributorAutoConfigurationTests {
 		}
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
 		assertThat(indicator.health().getDetails()).containsEntry("state", "STOPPED");
+	}
+
+	/** A store several servers share, which lists them. */
+	static final class SharedStore extends RecordingJobStore {
+
+		private final List<StoreInstance> instances;
+
+		SharedStore(List<StoreInstance> instances) {
+			this.instances = instances;
+		}
+
+		@Override
+		public boolean isShared() {
+			return true;
+		}
+
+		@Override
+		public List<StoreInstance> instances() {
+			return this.instances;
+		}
+
 	}
 
 	/** A durable store whose availability the test switches, and whose replay waits for the test. */

@@ -1,7 +1,11 @@
 package dev.gearman.spring.boot.autoconfigure.store;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +15,7 @@ import javax.sql.DataSource;
 import dev.gearman.server.GearmanServer;
 import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.jdbc.JdbcJobStore;
+import dev.gearman.server.store.jdbc.JdbcJobStoreSettings;
 import dev.gearman.server.store.jdbc.QueueSchema;
 import dev.gearman.server.store.jdbc.QueueSchemaFixtures;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
@@ -60,8 +65,8 @@ class GearmanJdbcStoreAutoConfigurationTests {
 	void schemaInitializationCanBeLeftToTheApplication() {
 		this.runner
 			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.initialize-schema=false",
-					"spring.datasource.url=jdbc:h2:mem:autoconfig-own-schema;DB_CLOSE_DELAY=-1;"
-							+ "INIT=RUNSCRIPT FROM 'classpath:db/gearman/h2/V1__gearman_queue.sql'")
+					"spring.datasource.url=" + databaseWith("autoconfig-own-schema", "V1__gearman_queue.sql",
+							"V2__retries_dead_letters_history.sql", "V3__shared_queue.sql"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(GearmanQueueSchemaInitializer.class);
 				assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
@@ -140,9 +145,56 @@ class GearmanJdbcStoreAutoConfigurationTests {
 				.isFalse());
 	}
 
+	@Test
+	void clusterSettingsAreBoundAndTheServerRegistersUnderItsName() {
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.cluster.lease=7s",
+					"gearman.server.store.cluster.heartbeat-interval=2s",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-cluster;DB_CLOSE_DELAY=-1")
+			.run((context) -> {
+				GearmanStoreProperties properties = context.getBean(GearmanStoreProperties.class);
+				assertThat(properties.toJdbcSettings().getLease()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(properties.toJdbcSettings().getHeartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+				// port 0: the host name alone
+				assertThat(context.getBean(JobStore.class).instances()).singleElement()
+					.satisfies((instance) -> assertThat(instance.name())
+						.isEqualTo(new JdbcJobStoreSettings().getInstanceName()));
+			});
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.cluster.name=gearman-a",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-cluster-name;DB_CLOSE_DELAY=-1")
+			.run((context) -> assertThat(context.getBean(JobStore.class).instances()).singleElement()
+				.satisfies((instance) -> assertThat(instance.name()).isEqualTo("gearman-a")));
+		this.runner
+			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.cluster.lease=2s",
+					"spring.datasource.url=jdbc:h2:mem:autoconfig-cluster-lease;DB_CLOSE_DELAY=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageStartingWith("lease: 2000 ms (expected: at least three heartbeat intervals"));
+	}
+
 	/** A database the store migrates itself (a script run on every new connection stops its second one). */
 	private static String storedUrl(String name) {
 		return "spring.datasource.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+	}
+
+	/**
+	 * An H2 database in memory with the tables some of the store's migrations make, run once as an application
+	 * that manages them itself would (an INIT script in the URL runs on every connection, and fails on the second).
+	 */
+	private static String databaseWith(String name, String... migrations) {
+		String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1";
+		try (Connection connection = DriverManager.getConnection(url, "sa", "");
+				Statement statement = connection.createStatement()) {
+			for (String migration : migrations) {
+				statement.execute("RUNSCRIPT FROM 'classpath:db/gearman/h2/" + migration + "'");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return url;
 	}
 
 }
