@@ -13,6 +13,7 @@ import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
+import dev.gearman.protocol.ReadAheadBudget;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.store.JobStore;
@@ -71,6 +72,10 @@ public final class GearmanServer implements AutoCloseable {
 	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
 	private volatile boolean refusing;
 
+	private ReplyLimits replyLimits;
+
+	private ReadAheadBudget readAhead;
+
 	private volatile State state = State.NEW;
 
 	private volatile int boundPort = -1;
@@ -120,6 +125,10 @@ public final class GearmanServer implements AutoCloseable {
 		// the engine shares an I/O thread: with one I/O thread a request is read, dispatched and answered
 		// without a single thread switch
 		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next(), this.listener);
+		this.replyLimits = new ReplyLimits(this.settings.getReplyBudgetPerConnection(),
+				this.settings.effectiveMaxReplyBytesPerConnection(),
+				new ReplyMemory(this.settings.effectiveMaxReplyBytes()));
+		this.readAhead = new ReadAheadBudget(this.settings.getMaxReadAhead());
 		this.state = State.REPLAYING;
 		long replayed;
 		try {
@@ -356,13 +365,12 @@ public final class GearmanServer implements AutoCloseable {
 				channel.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
 			}
 			// large payloads stay in direct buffers from the read that completes them to the write that sends them on
-			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true, true);
+			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true, true, GearmanServer.this.readAhead);
 			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder));
 			channel.pipeline()
 				.addLast(decoder)
 				.addLast(GearmanEncoder.INSTANCE)
-				.addLast(new ServerChannelHandler(GearmanServer.this.engine,
-						Math.max(64L * 1024 * 1024, 2 * Math.min(maxPacket, Integer.MAX_VALUE))));
+				.addLast(new ServerChannelHandler(GearmanServer.this.engine, decoder, GearmanServer.this.replyLimits));
 		}
 
 	}

@@ -3,8 +3,10 @@ package dev.gearman.server;
 import java.io.IOException;
 
 import dev.gearman.protocol.GearmanCodecException;
+import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketTooLargeException;
+import dev.gearman.protocol.WireSize;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.engine.Session;
 import io.netty.channel.ChannelFutureListener;
@@ -24,28 +26,37 @@ final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private final JobEngine engine;
 
-	private final long maxPendingWrite;
+	private final GearmanDecoder decoder;
+
+	private final ReplyLimits limits;
 
 	private ChannelTransport transport;
 
 	private Session session;
 
-	ServerChannelHandler(JobEngine engine, long maxPendingWrite) {
+	ServerChannelHandler(JobEngine engine, GearmanDecoder decoder, ReplyLimits limits) {
 		this.engine = engine;
-		this.maxPendingWrite = maxPendingWrite;
+		this.decoder = decoder;
+		this.limits = limits;
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
-		this.transport = new ChannelTransport(ctx.channel(), this.maxPendingWrite);
+		this.transport = new ChannelTransport(ctx.channel(), this.decoder, this.limits);
 		this.session = this.engine.connect(this.transport);
 		ctx.fireChannelActive();
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		this.transport.commandQueued();
+		this.transport.commandQueued(WireSize.of(msg));
 		this.engine.receive(this.session, msg);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.transport.readComplete();
+		ctx.fireChannelReadComplete();
 	}
 
 	@Override

@@ -36,9 +36,13 @@ public final class JobEngine implements AutoCloseable {
 
 	private final ConnectionCommands connections;
 
-	private final CommandRouter router;
+	private final CommandGate commandGate;
 
 	private final boolean exceptionsByDefault;
+
+	private final long replyBudget;
+
+	private final ReplyPressure replyPressure;
 
 	private final AtomicLong sessionIds = new AtomicLong();
 
@@ -76,6 +80,8 @@ public final class JobEngine implements AutoCloseable {
 		this.loop = loop;
 		this.store = store;
 		this.exceptionsByDefault = settings.isExceptions();
+		this.replyBudget = settings.getReplyBudgetPerConnection();
+		this.replyPressure = new ReplyPressure(settings.effectiveMaxReplyBytes());
 		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
 		Outbox outbox = new Outbox();
 		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
@@ -92,12 +98,14 @@ public final class JobEngine implements AutoCloseable {
 		WorkerAbilities abilities = new WorkerAbilities(this.functions, dispatcher, outbox, gate,
 				settings.getMaxAbilitiesPerWorker());
 		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
-		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
+		CommandRouter router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
 				dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
 				new StatusQueries(this.registry, outbox, gate), this.connections,
 				new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
 						settings.getVersion()),
 				outbox);
+		this.commandGate = new CommandGate(router, loop);
+		outbox.onFlushed(this.commandGate::flushed);
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
 	}
@@ -108,30 +116,22 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the session to pass to {@link #receive}
 	 */
 	public Session connect(SessionTransport transport) {
-		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault);
+		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault,
+				this.replyBudget, this.replyPressure);
 		this.loop.execute(() -> this.connections.connected(session));
 		return session;
 	}
 
 	/**
-	 * Hands a decoded message to the engine. Thread-safe; messages of one connection are handled in order.
+	 * Hands a decoded message to the engine. Thread-safe; messages of one connection are handled in order. While the
+	 * connection has more replies unread than its reply budget, its messages wait in the engine, unrun, until the
+	 * peer has read enough of them.
 	 * @param session the connection's session
 	 * @param message a {@link Packet} or an {@link AdminRequest}
 	 */
 	public void receive(Session session, Object message) {
 		try {
-			this.loop.execute(() -> {
-				try {
-					if (!session.closed) {
-						this.router.handle(session, message);
-					}
-				}
-				finally {
-					// whatever the command keeps (a job's payload buffer) it has retained for itself
-					ReferenceCountUtil.release(message);
-					session.commandDone();
-				}
-			});
+			this.loop.execute(() -> this.commandGate.receive(session, message));
 		}
 		catch (RejectedExecutionException ex) {
 			ReferenceCountUtil.release(message);
@@ -145,7 +145,15 @@ public final class JobEngine implements AutoCloseable {
 	 * @param session the connection's session
 	 */
 	public void disconnect(Session session) {
-		this.loop.execute(() -> this.connections.disconnected(session));
+		try {
+			this.loop.execute(() -> {
+				this.connections.disconnected(session);
+				this.commandGate.dropHeld(session);
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// the engine has stopped: nothing of the connection's is left to clean up
+		}
 	}
 
 	/**

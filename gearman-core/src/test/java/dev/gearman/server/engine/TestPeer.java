@@ -57,7 +57,7 @@ final class TestPeer implements SessionTransport {
 	// SessionTransport
 
 	@Override
-	public void write(List<Object> messages) {
+	public void write(List<Object> messages, long bytes, long ownBytes) {
 		this.received.addAll(messages);
 	}
 
