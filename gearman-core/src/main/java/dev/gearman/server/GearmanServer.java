@@ -72,6 +72,11 @@ public final class GearmanServer implements AutoCloseable {
 	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
 	private volatile boolean refusing;
 
+	/** Refusals for the per-address limit: one WARN per address and burst, and not more than one per 10 s. */
+	private final RateLimitedLog addressRefusals = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
+	private AddressConnections perAddress;
+
 	private ReplyLimits replyLimits;
 
 	private ReadAheadBudget readAhead;
@@ -125,6 +130,7 @@ public final class GearmanServer implements AutoCloseable {
 		// the engine shares an I/O thread: with one I/O thread a request is read, dispatched and answered
 		// without a single thread switch
 		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next(), this.listener);
+		this.perAddress = new AddressConnections(this.settings.getMaxConnectionsPerAddress());
 		this.replyLimits = new ReplyLimits(this.settings.getReplyBudgetPerConnection(),
 				this.settings.effectiveMaxReplyBytesPerConnection(),
 				new ReplyMemory(this.settings.effectiveMaxReplyBytes()));
@@ -324,6 +330,26 @@ public final class GearmanServer implements AutoCloseable {
 		channel.close();
 	}
 
+	/** Refuses a connection over the per-address limit; returns whether it was refused. */
+	private boolean refusedForAddress(SocketChannel channel) {
+		InetSocketAddress remote = channel.remoteAddress();
+		if (remote == null || remote.getAddress() == null) {
+			return false;
+		}
+		switch (this.perAddress.open(remote.getAddress())) {
+			case ACCEPTED -> {
+				channel.closeFuture().addListener((future) -> this.perAddress.closed(remote.getAddress()));
+				return false;
+			}
+			case REFUSED_FIRST -> this.addressRefusals.warn("Refusing connections from {}: it has {} open, the limit"
+					+ " per address", remote.getAddress().getHostAddress(), this.perAddress.limit());
+			default -> logger.debug("Refusing connection from {}: per-address limit {}",
+					remote.getAddress().getHostAddress(), this.perAddress.limit());
+		}
+		channel.close();
+		return true;
+	}
+
 	/**
 	 * Where a server is in its life.
 	 */
@@ -358,6 +384,9 @@ public final class GearmanServer implements AutoCloseable {
 				refuse(channel, open - 1, max);
 				return;
 			}
+			if (refusedForAddress(channel)) {
+				return;
+			}
 			GearmanServer.this.refusing = false;
 			long maxPacket = GearmanServer.this.settings.getMaxPacketSize();
 			long idleMillis = GearmanServer.this.settings.getIdleTimeout().toMillis();
@@ -370,7 +399,8 @@ public final class GearmanServer implements AutoCloseable {
 			channel.pipeline()
 				.addLast(decoder)
 				.addLast(GearmanEncoder.INSTANCE)
-				.addLast(new ServerChannelHandler(GearmanServer.this.engine, decoder, GearmanServer.this.replyLimits));
+				.addLast(new ServerChannelHandler(GearmanServer.this.engine, decoder, GearmanServer.this.replyLimits,
+						GearmanServer.this.settings.getFirstPacketTimeout()));
 		}
 
 	}

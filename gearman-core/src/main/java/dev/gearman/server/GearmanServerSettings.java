@@ -93,6 +93,12 @@ public class GearmanServerSettings {
 	 */
 	private long maxReplyBytes;
 
+	/** Most simultaneous connections from one IP address; 0 = unlimited. */
+	private int maxConnectionsPerAddress = 1000;
+
+	/** How long a new connection may take to complete its first packet or admin line; zero = no limit. */
+	private Duration firstPacketTimeout = Duration.ofSeconds(10);
+
 	/**
 	 * Most bytes of large-payload buffers allocated before their bytes arrived, over all connections (see
 	 * {@link dev.gearman.protocol.ReadAheadBudget}).
@@ -365,6 +371,25 @@ public class GearmanServerSettings {
 	public long effectiveMaxReplyBytes() {
 		return (this.maxReplyBytes > 0) ? this.maxReplyBytes
 				: Math.max(effectiveMaxReplyBytesPerConnection(), PlatformDependent.maxDirectMemory() / 4);
+	}
+
+	public int getMaxConnectionsPerAddress() {
+		return this.maxConnectionsPerAddress;
+	}
+
+	public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+		this.maxConnectionsPerAddress = nonNegative("maxConnectionsPerAddress", maxConnectionsPerAddress);
+	}
+
+	public Duration getFirstPacketTimeout() {
+		return this.firstPacketTimeout;
+	}
+
+	public void setFirstPacketTimeout(Duration firstPacketTimeout) {
+		if (firstPacketTimeout.isNegative()) {
+			throw new IllegalArgumentException("firstPacketTimeout: " + firstPacketTimeout + " (expected: >= 0)");
+		}
+		this.firstPacketTimeout = firstPacketTimeout;
 	}
 
 	public long getMaxReadAhead() {

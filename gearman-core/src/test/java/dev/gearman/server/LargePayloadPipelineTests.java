@@ -1,5 +1,6 @@
 package dev.gearman.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -210,7 +211,7 @@ class LargePayloadPipelineTests {
 	private EmbeddedChannel connect(JobEngine engine) {
 		GearmanDecoder decoder = new GearmanDecoder(MAX_PACKET, true, true);
 		EmbeddedChannel channel = new EmbeddedChannel(decoder, new Tap(), GearmanEncoder.INSTANCE,
-				new ServerChannelHandler(engine, decoder, TestServers.replyLimits()));
+				new ServerChannelHandler(engine, decoder, TestServers.replyLimits(), Duration.ZERO));
 		this.channels.add(channel);
 		settle();
 		return channel;

@@ -2,6 +2,7 @@ package dev.gearman.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ class ServerPipelineTests {
 	private final GearmanDecoder decoder = new GearmanDecoder(MAX_PACKET, true);
 
 	private final EmbeddedChannel channel = new EmbeddedChannel(this.decoder, GearmanEncoder.INSTANCE,
-			new ServerChannelHandler(this.engine, this.decoder, TestServers.replyLimits()));
+			new ServerChannelHandler(this.engine, this.decoder, TestServers.replyLimits(), Duration.ZERO));
 
 	@AfterEach
 	void close() {
