@@ -19,7 +19,11 @@ class ConfigurationMetadataTests {
 
 	private static final List<String> SERVER_PROPERTIES = List.of("enabled", "address", "port", "handle-prefix",
 			"retry-limit", "worker-wakeup", "max-packet-size", "max-connections", "idle-timeout", "shutdown-timeout",
-			"exceptions", "default-max-queue", "io-threads", "metrics.max-functions", "metrics.refresh-interval");
+			"exceptions", "default-max-queue", "io-threads", "metrics.max-functions", "metrics.refresh-interval",
+			"max-function-name-length", "max-abilities-per-worker", "max-functions", "idle-function-retention",
+			"max-queued-bytes", "max-queued-bytes-per-function", "reply-budget-per-connection",
+			"max-reply-bytes-per-connection", "max-reply-bytes", "max-connections-per-address", "first-packet-timeout",
+			"max-read-ahead");
 
 	@Test
 	void everyServerPropertyShouldHaveADescriptionAndADefault() throws Exception {
@@ -41,6 +45,15 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("gearman.server.max-connections").get("defaultValue").asInt()).isEqualTo(10000);
 		assertThat(properties.get("gearman.server.metrics.max-functions").get("defaultValue").asInt()).isEqualTo(100);
 		assertThat(properties.get("gearman.server.address").get("defaultValue").asString()).isEqualTo("127.0.0.1");
+		assertThat(properties.get("gearman.server.max-functions").get("defaultValue").asInt()).isEqualTo(100000);
+		assertThat(properties.get("gearman.server.idle-function-retention").get("defaultValue").asString())
+			.isEqualTo("10m");
+		assertThat(properties.get("gearman.server.reply-budget-per-connection").get("defaultValue").asString())
+			.isEqualTo("4MB");
+		assertThat(properties.get("gearman.server.first-packet-timeout").get("defaultValue").asString())
+			.isEqualTo("10s");
+		assertThat(properties.get("gearman.server.max-connections-per-address").get("defaultValue").asInt())
+			.isEqualTo(1000);
 	}
 
 	private static Map<String, JsonNode> properties() throws Exception {
