@@ -26,8 +26,6 @@ public final class JobEngine implements AutoCloseable {
 
 	private final EngineLoop loop;
 
-	private final JobStore store;
-
 	private final FunctionTable functions;
 
 	private final JobRegistry registry;
@@ -43,6 +41,8 @@ public final class JobEngine implements AutoCloseable {
 	private final long replyBudget;
 
 	private final ReplyPressure replyPressure;
+
+	private final ReplayBacklog backlog;
 
 	private final AtomicLong sessionIds = new AtomicLong();
 
@@ -78,7 +78,6 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	public JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop, EngineListener listener) {
 		this.loop = loop;
-		this.store = store;
 		this.exceptionsByDefault = settings.isExceptions();
 		this.replyBudget = settings.getReplyBudgetPerConnection();
 		this.replyPressure = new ReplyPressure(settings.effectiveMaxReplyBytes());
@@ -106,8 +105,10 @@ public final class JobEngine implements AutoCloseable {
 				outbox);
 		this.commandGate = new CommandGate(router, loop);
 		outbox.onFlushed(this.commandGate::flushed);
+		this.backlog = new ReplayBacklog(store, this.registry, this.functions, loop, settings.effectiveMaxQueuedBytes());
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
+		this.loop.addBatchHook(this.backlog::refillIfRoom);
 	}
 
 	/**
@@ -157,18 +158,12 @@ public final class JobEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Replays stored jobs; call before the listener opens.
-	 * @return the number of jobs replayed
+	 * Replays stored jobs, as many as the queued-bytes budget holds; the rest are loaded as jobs finish (see
+	 * {@code ReplayBacklog}). Call before the listener opens.
+	 * @return the number of jobs replayed now
 	 */
 	public long replay() {
-		return call(() -> {
-			long[] count = new long[1];
-			this.store.replay((stored) -> {
-				this.registry.replay(stored, this.functions.functionForReplay(stored.function()));
-				count[0]++;
-			});
-			return count[0];
-		}).join();
+		return call(this.backlog::loadAtStart).join();
 	}
 
 	/**
@@ -251,6 +246,7 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.backlog.close();
 		try {
 			call(() -> {
 				this.registry.freeAllPayloads();

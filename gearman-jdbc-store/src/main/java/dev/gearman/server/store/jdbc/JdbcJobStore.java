@@ -1,6 +1,7 @@
 package dev.gearman.server.store.jdbc;
 
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
@@ -32,6 +33,8 @@ public final class JdbcJobStore implements JobStore {
 
 	private final StoreAvailability availability;
 
+	private final QueueReplayer replayer;
+
 	/**
 	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
 	 * database whatever the JDBC URL says (see {@link JdbcJobStoreSettings#isRequireDurableCommits()}).
@@ -47,6 +50,7 @@ public final class JdbcJobStore implements JobStore {
 		int count = settings.getWriters();
 		int capacity = Math.max(1, (settings.getQueueCapacity() + count - 1) / count);
 		this.availability = new StoreAvailability(dataSource, settings);
+		this.replayer = new QueueReplayer(dataSource, settings);
 		this.writers = new GroupCommitWriter[count];
 		for (int i = 0; i < count; i++) {
 			this.writers[i] = new GroupCommitWriter(dataSource, settings, this.availability,
@@ -90,7 +94,24 @@ public final class JdbcJobStore implements JobStore {
 
 	@Override
 	public void replay(Consumer<StoredJob> sink) {
-		new QueueReplayer(this.dataSource, this.settings).replay(sink);
+		this.replayer.replay(Long.MIN_VALUE, Long.MAX_VALUE, (job) -> {
+			sink.accept(job);
+			return true;
+		}, true);
+	}
+
+	/**
+	 * Reads a range of the table in order: the whole of it at startup (with progress logged), a later part while the
+	 * engine loads a queue larger than its budget.
+	 */
+	@Override
+	public void replay(long after, long upTo, Predicate<StoredJob> sink) {
+		this.replayer.replay(after, upTo, sink, after == Long.MIN_VALUE);
+	}
+
+	@Override
+	public long lastSequence() {
+		return this.replayer.lastSequence();
 	}
 
 	@Override

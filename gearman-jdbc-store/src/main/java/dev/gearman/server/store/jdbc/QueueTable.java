@@ -25,7 +25,15 @@ final class QueueTable {
 	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
 			+ " FROM " + NAME + " ORDER BY job_sequence";
 
+	/** The rows of a part of the queue, in order: those not loaded yet, up to the last stored at start. */
+	static final String SELECT_RANGE = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence"
+			+ " FROM " + NAME + " WHERE job_sequence > ? AND job_sequence <= ? ORDER BY job_sequence";
+
 	static final String COUNT = "SELECT COUNT(*) FROM " + NAME;
+
+	/** Rows, payload bytes and the last sequence: what the replay needs to know before it reads. */
+	static final String SUMMARY = "SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(data)), 0), COALESCE(MAX(job_sequence), 0)"
+			+ " FROM " + NAME;
 
 	private QueueTable() {
 	}
