@@ -101,9 +101,11 @@ public class GearmanServerSettings {
 
 	/**
 	 * Most bytes of large-payload buffers allocated before their bytes arrived, over all connections (see
-	 * {@link dev.gearman.protocol.ReadAheadBudget}).
+	 * {@link dev.gearman.protocol.ReadAheadBudget}): enough for a few large payloads at a time to be read straight
+	 * into place, and what a peer announcing large packets on many connections can cost at most. Direct buffers are
+	 * zeroed when a pool allocates them, so this is resident memory, not address space.
 	 */
-	private long maxReadAhead = 64L * 1024 * 1024;
+	private long maxReadAhead = 8L * 1024 * 1024;
 
 	/** What happens to jobs whose attempts fail; {@code null} = gearmand's behaviour with {@link #retryLimit}. */
 	private @Nullable RetryRules retryRules;

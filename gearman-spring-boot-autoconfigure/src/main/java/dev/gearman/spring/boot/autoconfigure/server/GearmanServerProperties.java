@@ -151,7 +151,7 @@ public class GearmanServerProperties {
 	 * Most bytes of large-payload buffers allocated before their bytes arrived, over all connections; beyond it a
 	 * payload is collected as it arrives.
 	 */
-	private DataSize maxReadAhead = DataSize.ofMegabytes(64);
+	private DataSize maxReadAhead = DataSize.ofMegabytes(8);
 
 	private final Metrics metrics = new Metrics();
 
