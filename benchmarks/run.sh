@@ -106,6 +106,7 @@ start_server() {
 		# shellcheck disable=SC2086
 		java $OUR_JAVA_OPTS -Xlog:gc:file="$WORK/ours-$SERVER_PORT-gc.log" -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$SERVER_PORT" \
 			--gearman.server.store.type=memory --gearman.server.max-connections=$((IDLE_CONNS + 100)) \
+			--gearman.server.max-connections-per-address=0 \
 			--logging.level.root=WARN >"$WORK/ours-$SERVER_PORT.log" 2>&1 &
 	else
 		gearmand --listen=127.0.0.1 --port="$SERVER_PORT" -t 4 --log-file="$WORK/gearmand-$SERVER_PORT.log" \
