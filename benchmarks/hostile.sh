@@ -16,19 +16,8 @@ OUR_JAVA_OPTS=${OUR_JAVA_OPTS:--XX:+UseSerialGC}
 ATTACKS=${ATTACKS:-trickle status_flood_big_names status_flood fanout function_flood grab_spin colliding read_ahead silent_connections}
 JAR=$ROOT/gearman-server-app/target/gearman-server-app.jar
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gearman-hostile.XXXXXX")
-PIDS=()
-
-log() { echo "# $*" >&2; }
-
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-}
-trap cleanup EXIT
+# shellcheck source=benchmarks/servers.sh
+. "$ROOT/benchmarks/servers.sh"
 
 if ! dpkg -s gearman-job-server >/dev/null 2>&1; then
 	log "installing gearman-job-server"
@@ -44,17 +33,6 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_port() {
-	for _ in $(seq 1 600); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "server on port $1 did not start" >&2
-	exit 1
 }
 
 # start_server ours|gearmand: sets SERVER_PID and SERVER_PORT
@@ -75,19 +53,9 @@ start_server() {
 	wait_port "$SERVER_PORT"
 }
 
-# ordinary requests first: a JVM's start-up (JIT of the common path, heap sizing) is not counted as the attack's
+# ordinary traffic first (hostile.py warm_up), so that neither server's first use of its common paths counts
 warm_up() {
-	python3 - "$1" <<-'EOF'
-		import socket, struct, sys
-		s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-		ping = b"\0REQ" + struct.pack(">II", 16, 4) + b"ping"
-		for _ in range(20):
-		    s.sendall(ping * 500)
-		    got = 0
-		    while got < 500 * 16:
-		        got += len(s.recv(65536))
-		s.close()
-	EOF
+	python3 "$ROOT/benchmarks/hostile.py" warm_up 127.0.0.1 "$1" "$2" || log "warm-up against port $1 failed"
 	sleep 1
 }
 
@@ -111,7 +79,7 @@ for attack in $ATTACKS; do
 	for server in ours gearmand; do
 		log "$attack: $server (load: $(cut -d' ' -f1 /proc/loadavg))"
 		start_server "$server"
-		warm_up "$SERVER_PORT"
+		warm_up "$SERVER_PORT" "$SERVER_PID"
 		for run in 1 2; do
 			python3 "$ROOT/benchmarks/hostile.py" "$attack" 127.0.0.1 "$SERVER_PORT" "$SERVER_PID" "$run" \
 				| sed "s/^/$server$run /" | tee -a "$RESULTS" >&2 || log "$attack against $server failed (run $run)"
@@ -123,11 +91,12 @@ done
 log "finished $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # one line per figure, first run and second: ours, gearmand, and whether ours is better (lower is better, but for
-# the round trips counted); figures for information only get no verdict
+# the round trips counted); figures for information only get no verdict (round trips during an attack: what the
+# attack adds to them, "_increase", is what is compared)
 printf '%-40s %10s %10s %6s   %10s %10s %6s\n' figure "ours 1st" "gearmand" better "ours 2nd" "gearmand" better
 awk '{ split($2, kv, "="); value[$1, kv[1]] = kv[2]; if (!(kv[1] in seen)) { seen[kv[1]] = 1; order[++n] = kv[1] } }
 	function verdict(key, ours, theirs,    higher) {
-		if (ours == "" || theirs == "" || key ~ /_sent$|_send_s$|_before_ms$|_random_ms$/) return "-"
+		if (ours == "" || theirs == "" || key ~ /_sent$|_send_s$|_during_ms$|_random_ms$/) return "-"
 		higher = (key ~ /_count$/)
 		if (ours + 0 == theirs + 0) return "same"
 		return ((higher && ours + 0 > theirs + 0) || (!higher && ours + 0 < theirs + 0)) ? "yes" : "NO"

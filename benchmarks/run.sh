@@ -33,19 +33,8 @@ JAR=$ROOT/gearman-server-app/target/gearman-server-app.jar
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gearman-benchmarks.XXXXXX")
 RES=$WORK/results
 mkdir -p "$RES"
-PIDS=()
-
-log() { echo "# $*" >&2; }
-
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-}
-trap cleanup EXIT
+# shellcheck source=benchmarks/servers.sh
+. "$ROOT/benchmarks/servers.sh"
 
 # ---- prerequisites ---------------------------------------------------------------------------------------------
 need_pkg() {
@@ -84,17 +73,6 @@ free_port() {
 		fi
 	done
 	echo "no free port" >&2
-	exit 1
-}
-
-wait_port() {
-	for _ in $(seq 1 600); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "server on port $1 did not start" >&2
 	exit 1
 }
 

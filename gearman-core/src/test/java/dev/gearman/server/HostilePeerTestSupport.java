@@ -391,6 +391,18 @@ abstract class HostilePeerTestSupport {
 			return millis;
 		}
 
+		/**
+		 * Stops and checks that the well-behaved connection was served throughout: every round trip succeeded, the
+		 * 99th percentile within the bound (lenient, for a busy machine: an engine held up by an attack takes
+		 * seconds).
+		 * @return the round trips in milliseconds, sorted
+		 */
+		double[] assertServedWithin(double p99Millis) throws InterruptedException {
+			double[] roundTrips = stop();
+			assertThat(percentile(roundTrips, 99)).as("bystander p99 (ms)").isLessThan(p99Millis);
+			return roundTrips;
+		}
+
 		/** The round trip at a percentile of a sorted sample. */
 		static double percentile(double[] sorted, double percent) {
 			return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100 * sorted.length) - 1)];
