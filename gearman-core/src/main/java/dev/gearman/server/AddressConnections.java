@@ -1,7 +1,13 @@
 package dev.gearman.server;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.socket.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Open connections per IP address, against a limit, so that one peer cannot take every connection the server has:
@@ -9,6 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * refused connection until it has no connection left). Thread-safe: connections open and close on any I/O thread.
  */
 final class AddressConnections {
+
+	private static final Logger logger = LoggerFactory.getLogger(AddressConnections.class);
+
+	/** One WARN per address and burst, and not more than one per 10 s whatever the number of addresses. */
+	private final RateLimitedLog refusals = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
 
 	private final int limit;
 
@@ -19,6 +30,31 @@ final class AddressConnections {
 	 */
 	AddressConnections(int limit) {
 		this.limit = limit;
+	}
+
+	/**
+	 * Counts a new connection, or refuses it (closes it, and logs) if its address has as many as the limit already.
+	 * @param channel the accepted connection
+	 * @return whether it was refused
+	 */
+	boolean refused(SocketChannel channel) {
+		InetSocketAddress remote = channel.remoteAddress();
+		if (remote == null || remote.getAddress() == null) {
+			return false;
+		}
+		InetAddress address = remote.getAddress();
+		switch (open(address)) {
+			case ACCEPTED -> {
+				channel.closeFuture().addListener((future) -> closed(address));
+				return false;
+			}
+			case REFUSED_FIRST -> this.refusals.warn("Refusing connections from {}: it has {} open, the limit per"
+					+ " address", address.getHostAddress(), this.limit);
+			default -> logger.debug("Refusing connection from {}: per-address limit {}", address.getHostAddress(),
+					this.limit);
+		}
+		channel.close();
+		return true;
 	}
 
 	/** What {@link #open} decided. */
@@ -60,10 +96,6 @@ final class AddressConnections {
 		if (this.limit > 0) {
 			this.open.computeIfPresent(address, (key, count) -> (--count.connections <= 0) ? null : count);
 		}
-	}
-
-	int limit() {
-		return this.limit;
 	}
 
 	/** Guarded by the map's per-key locking. */

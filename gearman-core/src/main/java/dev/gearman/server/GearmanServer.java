@@ -72,9 +72,6 @@ public final class GearmanServer implements AutoCloseable {
 	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
 	private volatile boolean refusing;
 
-	/** Refusals for the per-address limit: one WARN per address and burst, and not more than one per 10 s. */
-	private final RateLimitedLog addressRefusals = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
-
 	private AddressConnections perAddress;
 
 	private ReplyLimits replyLimits;
@@ -330,26 +327,6 @@ public final class GearmanServer implements AutoCloseable {
 		channel.close();
 	}
 
-	/** Refuses a connection over the per-address limit; returns whether it was refused. */
-	private boolean refusedForAddress(SocketChannel channel) {
-		InetSocketAddress remote = channel.remoteAddress();
-		if (remote == null || remote.getAddress() == null) {
-			return false;
-		}
-		switch (this.perAddress.open(remote.getAddress())) {
-			case ACCEPTED -> {
-				channel.closeFuture().addListener((future) -> this.perAddress.closed(remote.getAddress()));
-				return false;
-			}
-			case REFUSED_FIRST -> this.addressRefusals.warn("Refusing connections from {}: it has {} open, the limit"
-					+ " per address", remote.getAddress().getHostAddress(), this.perAddress.limit());
-			default -> logger.debug("Refusing connection from {}: per-address limit {}",
-					remote.getAddress().getHostAddress(), this.perAddress.limit());
-		}
-		channel.close();
-		return true;
-	}
-
 	/**
 	 * Where a server is in its life.
 	 */
@@ -384,7 +361,7 @@ public final class GearmanServer implements AutoCloseable {
 				refuse(channel, open - 1, max);
 				return;
 			}
-			if (refusedForAddress(channel)) {
+			if (GearmanServer.this.perAddress.refused(channel)) {
 				return;
 			}
 			GearmanServer.this.refusing = false;

@@ -28,7 +28,7 @@ class ConnectionFloodTests extends HostilePeerTestSupport {
 
 	private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
-	private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(GearmanServer.class),
+	private final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(AddressConnections.class),
 			(Logger) LoggerFactory.getLogger(ServerChannelHandler.class));
 
 	ConnectionFloodTests() {
