@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.server.engine.SessionTransport;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -185,13 +187,19 @@ final class ChannelTransport implements SessionTransport {
 	}
 
 	private void writeNow(List<Object> messages, long bytes, long ownBytes) {
-		int last = messages.size() - 1;
-		for (int i = 0; i < last; i++) {
+		for (int i = 0; i < messages.size(); i++) {
 			this.channel.write(messages.get(i), this.channel.voidPromise());
 		}
-		// the socket writes in order: once the last message is out (or failed), so are all of them
-		this.channel.write(messages.get(last)).addListener((future) -> written(bytes, ownBytes));
 		this.channel.flush();
+		ChannelOutboundBuffer outbound = this.channel.unsafe().outboundBuffer();
+		if (outbound == null || outbound.isEmpty()) {
+			// the socket took it all at once (or the channel is gone and dropped it): the usual case, no promise
+			written(bytes, ownBytes);
+		}
+		else {
+			// the socket writes in order: once an empty marker behind these replies is out (or failed), so are they
+			this.channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> written(bytes, ownBytes));
+		}
 		long unread = this.pendingReplies.get();
 		if (unread > this.limits.hardLimit()) {
 			closings.warn("Closing connection from {}: {} bytes of replies not read by the peer (limit {})",
