@@ -33,19 +33,8 @@ JAR=$ROOT/gearman-server-app/target/gearman-server-app.jar
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gearman-benchmarks.XXXXXX")
 RES=$WORK/results
 mkdir -p "$RES"
-PIDS=()
-
-log() { echo "# $*" >&2; }
-
-cleanup() {
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null || true
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null || true
-	done
-}
-trap cleanup EXIT
+# shellcheck source=benchmarks/servers.sh
+. "$ROOT/benchmarks/servers.sh"
 
 # ---- prerequisites ---------------------------------------------------------------------------------------------
 need_pkg() {
@@ -87,17 +76,6 @@ free_port() {
 	exit 1
 }
 
-wait_port() {
-	for _ in $(seq 1 600); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "server on port $1 did not start" >&2
-	exit 1
-}
-
 # start_server ours|gearmand [gearmand options]: sets SERVER_PID and SERVER_PORT
 start_server() {
 	local extra=("${@:2}")
@@ -106,6 +84,7 @@ start_server() {
 		# shellcheck disable=SC2086
 		java $OUR_JAVA_OPTS -Xlog:gc:file="$WORK/ours-$SERVER_PORT-gc.log" -jar "$JAR" --gearman.server.address=127.0.0.1 --gearman.server.port="$SERVER_PORT" \
 			--gearman.server.store.type=memory --gearman.server.max-connections=$((IDLE_CONNS + 100)) \
+			--gearman.server.max-connections-per-address=0 \
 			--logging.level.root=WARN >"$WORK/ours-$SERVER_PORT.log" 2>&1 &
 	else
 		gearmand --listen=127.0.0.1 --port="$SERVER_PORT" -t 4 --log-file="$WORK/gearmand-$SERVER_PORT.log" \

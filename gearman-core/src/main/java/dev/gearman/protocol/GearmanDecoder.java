@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.jspecify.annotations.Nullable;
@@ -20,9 +21,16 @@ import org.jspecify.annotations.Nullable;
  * Data blobs are decoded into arrays, unless the decoder is told to buffer large data: then a blob of
  * {@value #BUFFERED_DATA_MIN} bytes or more ends up in a direct buffer of exactly its size from the channel's
  * allocator, and the {@link Packet} holds it as its {@link Packet#dataBuffer()}, to be released by whoever consumes
- * the packet. Once the arguments before the blob are in and at most one read's worth of it is missing, the rest
- * is read straight into that buffer (see {@link PayloadSizedRecvByteBufAllocator}). The server does this so that a
- * large payload is neither zeroed as a new array nor copied on its way through.
+ * the packet. Once the arguments before the blob are in, the rest is read straight into that buffer (see
+ * {@link PayloadSizedRecvByteBufAllocator}). The server does this so that a large payload is neither zeroed as a new
+ * array nor copied on its way through.
+ * <p>
+ * Memory follows the bytes received, not the sizes announced: the reads of an incomplete packet are collected by a
+ * {@link ReceivedBytesCumulator}, and a blob's buffer is allocated only once half of the blob has arrived, or, within
+ * a {@link ReadAheadBudget} shared by the server's connections, once at most one read's worth is missing.
+ * <p>
+ * Decoding can be {@link #suspend() suspended} at a packet boundary, e.g. while the engine has too many of this
+ * connection's commands still to run: the bytes that arrived stay here, undecoded, until {@link #resume()}.
  */
 public class GearmanDecoder extends ByteToMessageDecoder {
 
@@ -68,6 +76,16 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	/** The large data blob being received in {@link State#READ_DATA}. */
 	private @Nullable IncomingData incoming;
 
+	private final ReceivedBytesCumulator cumulator = new ReceivedBytesCumulator();
+
+	/** Shared by the server's connections: bytes of blob buffers allocated ahead of their arrival. */
+	private final ReadAheadBudget readAhead;
+
+	/** Whether no further packet is to be decoded until {@link #resume()}. */
+	private boolean suspended;
+
+	private @Nullable ChannelHandlerContext context;
+
 	/**
 	 * Creates a decoder.
 	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
@@ -89,6 +107,21 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * buffers rather than arrays
 	 */
 	public GearmanDecoder(long maxPacketSize, boolean adminText, boolean bufferLargeData) {
+		this(maxPacketSize, adminText, bufferLargeData, ReadAheadBudget.ofOneRead());
+	}
+
+	/**
+	 * Creates a decoder that hands large data blobs on in buffers, allocated ahead of their bytes only within a
+	 * budget shared with other connections.
+	 * @param maxPacketSize the largest accepted payload size, at most 4 GiB - 1 (values above what one array can
+	 * hold are clamped to {@link GearmanConstants#MAX_HEAP_PACKET_SIZE})
+	 * @param adminText whether lines starting with a non-zero byte are admin commands (the server side)
+	 * @param bufferLargeData whether data blobs of {@value #BUFFERED_DATA_MIN} bytes or more are handed on in
+	 * buffers rather than arrays
+	 * @param readAhead how many bytes of blob buffers may be allocated before their bytes arrived, over all the
+	 * connections sharing it
+	 */
+	public GearmanDecoder(long maxPacketSize, boolean adminText, boolean bufferLargeData, ReadAheadBudget readAhead) {
 		if (maxPacketSize < 0 || maxPacketSize > GearmanConstants.MAX_WIRE_PACKET_SIZE) {
 			throw new IllegalArgumentException("maxPacketSize: " + maxPacketSize + " (expected: 0.."
 					+ GearmanConstants.MAX_WIRE_PACKET_SIZE + ")");
@@ -96,13 +129,15 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		this.maxPacketSize = Math.min(maxPacketSize, GearmanConstants.MAX_HEAP_PACKET_SIZE);
 		this.adminText = adminText;
 		this.bufferLargeData = bufferLargeData;
+		this.readAhead = readAhead;
+		setCumulator(this.cumulator);
 	}
 
 	@Override
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		switch (this.state) {
 			case READ_HEADER:
-				if (!in.isReadable()) {
+				if (!in.isReadable() || this.suspended) {
 					return;
 				}
 				if (in.getByte(in.readerIndex()) != 0) {
@@ -120,19 +155,13 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 						return;
 					}
 					this.missing = this.payloadSize - in.readableBytes();
-					if (this.missing >= LARGE_PAYLOAD && !this.composite) {
-						// collect the rest as a list of read buffers: no copy each time the buffer would grow
-						this.composite = true;
-						setCumulator(COMPOSITE_CUMULATOR);
-					}
+					// a large payload collects its reads as a chain: no copy each time the buffer would grow
+					this.cumulator.collectLarge(this.missing >= LARGE_PAYLOAD);
 					return;
 				}
 				this.missing = 0;
 				out.add(decodePayload(ctx, in));
-				if (this.composite) {
-					this.composite = false;
-					setCumulator(MERGE_CUMULATOR);
-				}
+				this.cumulator.collectLarge(false);
 				this.state = State.READ_HEADER;
 				return;
 			case READ_DATA:
@@ -154,14 +183,14 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	 * reads into it directly ({@link #dataReadBuffer()}) and no read buffers collect in the cumulation.
 	 */
 	private boolean startData(ChannelHandlerContext ctx, ByteBuf in) {
-		// the buffer is allocated before the bytes arrive: ahead of them by no more than a single read may be, so a
-		// peer that announces a huge packet and stalls does not get the server to reserve it
-		if (!this.bufferLargeData || !this.type.hasData() || this.payloadSize < BUFFERED_DATA_MIN
-				|| this.payloadSize - in.readableBytes() > PayloadSizedRecvByteBufAllocator.MAX_READ) {
+		if (!this.bufferLargeData || !this.type.hasData() || this.payloadSize < BUFFERED_DATA_MIN) {
 			return false;
 		}
+		// the buffer is allocated before the rest of the blob arrives, so it may cost at most twice what arrived;
+		// earlier only within the shared read-ahead budget, so that a peer announcing large packets and stalling
+		// does not get the server to reserve them
 		this.incoming = IncomingData.start(ctx.alloc(), in, this.magic, this.type, this.payloadSize,
-				BUFFERED_DATA_MIN);
+				BUFFERED_DATA_MIN, this.readAhead);
 		if (this.incoming == null) {
 			return false;
 		}
@@ -173,11 +202,8 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 		Packet packet = this.incoming.toPacket();
 		this.incoming = null;
 		this.state = State.READ_HEADER;
-		if (this.composite) {
-			// the arguments took more than one read to arrive: the read buffers were being collected until then
-			this.composite = false;
-			setCumulator(MERGE_CUMULATOR);
-		}
+		// the arguments may have taken more than one read to arrive: the read buffers were being chained until then
+		this.cumulator.collectLarge(false);
 		return packet;
 	}
 
@@ -205,8 +231,63 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 	}
 
 	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+		this.context = ctx;
+		super.handlerAdded(ctx);
+	}
+
+	@Override
 	protected void handlerRemoved0(ChannelHandlerContext ctx) {
 		releaseIncoming();
+	}
+
+	/**
+	 * Stops decoding at the next packet boundary: what arrives stays buffered, undecoded. The caller stops the
+	 * channel's reads as well (auto-read off); this decoder then does not ask for more data on its own. Call on the
+	 * channel's event loop.
+	 */
+	public void suspend() {
+		this.suspended = true;
+	}
+
+	/**
+	 * Decodes again, starting with what arrived while suspended. Call on the channel's event loop, never from inside
+	 * a read of this channel (decoded packets are passed on at once, which may suspend decoding again).
+	 */
+	public void resume() {
+		if (!this.suspended) {
+			return;
+		}
+		this.suspended = false;
+		ChannelHandlerContext ctx = this.context;
+		if (ctx != null && !ctx.isRemoved() && internalBuffer().isReadable()) {
+			try {
+				// an empty read: the decoder works through its cumulation as after any read
+				channelRead(ctx, Unpooled.EMPTY_BUFFER);
+				channelReadComplete(ctx);
+			}
+			catch (Exception ex) {
+				ctx.fireExceptionCaught(ex);
+			}
+		}
+	}
+
+	/**
+	 * Whether decoding is suspended.
+	 * @return {@code true} between {@link #suspend()} and {@link #resume()}
+	 */
+	public boolean isSuspended() {
+		return this.suspended;
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		if (this.suspended) {
+			// unlike a decoder waiting for the rest of a packet, a suspended one must not ask for another read
+			ctx.fireChannelReadComplete();
+			return;
+		}
+		super.channelReadComplete(ctx);
 	}
 
 	private void releaseIncoming() {
@@ -353,7 +434,5 @@ public class GearmanDecoder extends ByteToMessageDecoder {
 
 	/** Payloads from this size on are collected without merging the read buffers. */
 	private static final int LARGE_PAYLOAD = 256 * 1024;
-
-	private boolean composite;
 
 }

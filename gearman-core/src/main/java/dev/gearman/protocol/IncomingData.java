@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * The data blob of a large packet while it is being received, in a buffer of exactly its size. Once the packet's
  * string arguments are in, the rest of the payload needs no parsing: the channel can read it straight into place
  * ({@link #readBuffer()}, offered by {@link PayloadSizedRecvByteBufAllocator}), and what arrives by other means is
- * copied in. Either way no read buffers pile up, and none has to be merged or copied out again.
+ * copied in. Either way no read buffers pile up, and none has to be merged or copied out again. The buffer is
+ * allocated before the rest of the blob arrives, so the moment is chosen for it to cost no more than twice what
+ * arrived, or to fit a {@link ReadAheadBudget} (see {@link #start}).
  */
 final class IncomingData {
 
@@ -29,21 +31,31 @@ final class IncomingData {
 	/** Where in {@link #buffer} that view starts. */
 	private int readBufferOffset;
 
-	private IncomingData(Magic magic, PacketType type, String[] args, ByteBuf buffer) {
+	/** Bytes of {@link #buffer} reserved from {@link #readAhead} when it was allocated, returned when it is done. */
+	private final long reserved;
+
+	private final ReadAheadBudget readAhead;
+
+	private IncomingData(Magic magic, PacketType type, String[] args, ByteBuf buffer, ReadAheadBudget readAhead,
+			long reserved) {
 		this.magic = magic;
 		this.type = type;
 		this.args = args;
 		this.buffer = buffer;
+		this.readAhead = readAhead;
+		this.reserved = reserved;
 	}
 
 	/**
-	 * Starts receiving a packet's data blob, if its string arguments are complete in {@code in} and the blob is at
-	 * least {@code minData} bytes; then everything readable in {@code in} is consumed. The payload must not be
+	 * Starts receiving a packet's data blob, if its string arguments are complete in {@code in}, the blob is at
+	 * least {@code minData} bytes, and allocating it costs no more than what arrived: at least half of the blob is
+	 * in, or at most one read's worth ({@link PayloadSizedRecvByteBufAllocator#MAX_READ}) is missing and the shared
+	 * read-ahead budget grants it. Then everything readable in {@code in} is consumed. The payload must not be
 	 * complete in {@code in} yet.
-	 * @return the blob being received, or {@code null} to decode the packet as a whole
+	 * @return the blob being received, or {@code null} to keep collecting the packet as a whole
 	 */
 	static @Nullable IncomingData start(ByteBufAllocator alloc, ByteBuf in, Magic magic, PacketType type,
-			int payloadSize, int minData) {
+			int payloadSize, int minData, ReadAheadBudget readAhead) {
 		int start = in.readerIndex();
 		int scanEnd = start + Math.min(in.readableBytes(), MAX_ARGS_SCAN);
 		String[] args = new String[type.argc()];
@@ -55,13 +67,28 @@ final class IncomingData {
 		if (dataLength < minData) {
 			return null;
 		}
-		ByteBuf buffer = alloc.directBuffer(dataLength, dataLength);
 		int available = in.writerIndex() - pos;
+		long ahead = dataLength - available;
+		long reserved = 0;
+		if (ahead > available) {
+			if (ahead > PayloadSizedRecvByteBufAllocator.MAX_READ || !readAhead.tryReserve(ahead)) {
+				return null;
+			}
+			reserved = ahead;
+		}
+		ByteBuf buffer;
+		try {
+			buffer = alloc.directBuffer(dataLength, dataLength);
+		}
+		catch (RuntimeException | Error ex) {
+			readAhead.release(reserved);
+			throw ex;
+		}
 		// component by component if the cumulation is a composite, without merging it first
 		in.getBytes(pos, buffer, 0, available);
 		buffer.writerIndex(available);
 		in.skipBytes(in.readableBytes());
-		return new IncomingData(magic, type, args, buffer);
+		return new IncomingData(magic, type, args, buffer, readAhead, reserved);
 	}
 
 	int missing() {
@@ -82,7 +109,8 @@ final class IncomingData {
 	 * land in place. It holds a reference of its own and comes back through the pipeline as a read message.
 	 */
 	ByteBuf readBuffer() {
-		ByteBuf view = this.buffer.retainedSlice(this.buffer.writerIndex(), missing());
+		ByteBuf view = this.buffer.retainedSlice(this.buffer.writerIndex(),
+				Math.min(missing(), PayloadSizedRecvByteBufAllocator.MAX_READ));
 		view.writerIndex(0);
 		this.readBuffer = view;
 		this.readBufferOffset = this.buffer.writerIndex();
@@ -107,11 +135,13 @@ final class IncomingData {
 
 	/** The complete packet, which takes over the blob's buffer. */
 	Packet toPacket() {
+		this.readAhead.release(this.reserved);
 		return Packet.decoded(this.magic, this.type, this.args, this.buffer);
 	}
 
 	/** Drops the blob of a packet that will never be complete. */
 	void release() {
+		this.readAhead.release(this.reserved);
 		this.buffer.release();
 	}
 

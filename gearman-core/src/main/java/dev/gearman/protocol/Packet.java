@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.ReferenceCounted;
 import org.jspecify.annotations.Nullable;
@@ -172,6 +173,22 @@ public final class Packet implements ReferenceCounted {
 		ByteBuf buffer = source.dataBuffer;
 		return (buffer != null) ? responseWithData(type, buffer.retain(), args)
 				: responseWithData(type, source.data, args);
+	}
+
+	/**
+	 * This packet with its data blob in a direct buffer, to be written to several connections: each write then passes
+	 * the same bytes on as they are, where an array would be copied once per connection. A packet that holds its
+	 * data in a buffer already is returned as it is; otherwise this packet is not needed any more by the caller.
+	 * @param alloc where the buffer comes from
+	 * @return a packet owning one reference to its buffer
+	 */
+	public Packet withDataInBuffer(ByteBufAllocator alloc) {
+		if (this.dataBuffer != null || !this.type.hasData()) {
+			return this;
+		}
+		ByteBuf buffer = alloc.directBuffer(this.data.length, this.data.length);
+		buffer.writeBytes(this.data);
+		return new Packet(this.magic, this.type, this.args, buffer);
 	}
 
 	static Packet decoded(Magic magic, PacketType type, String[] args, byte[] data) {

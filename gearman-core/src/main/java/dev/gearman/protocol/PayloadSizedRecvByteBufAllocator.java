@@ -14,6 +14,10 @@ import io.netty.util.UncheckedBooleanSupplier;
  * the peer's window reopens, in one step. The rest of a large data blob the decoder keeps in a buffer is read
  * straight into that buffer, unless the decoder is not the first to see the bytes read (behind TLS, what is read
  * is ciphertext). One instance per channel, since it follows that channel's decoder.
+ * <p>
+ * Reads are sized by what arrives, too: after a read that filled less than half of its buffer, the next one is sized
+ * as between packets, and only a read that filled its buffer brings the large reads back. A peer trickling a large
+ * packet byte by byte so gets small buffers, not a mebibyte per byte.
  */
 public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAllocator {
 
@@ -54,6 +58,9 @@ public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAlloca
 
 		private final ExtendedHandle delegate;
 
+		/** Whether the last read filled less than half of its buffer: the peer sends less than a packet misses. */
+		private boolean sparse;
+
 		SizedHandle(ExtendedHandle delegate) {
 			this.delegate = delegate;
 		}
@@ -70,7 +77,7 @@ public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAlloca
 		public int guess() {
 			int missing = PayloadSizedRecvByteBufAllocator.this.decoder.missingPayloadBytes();
 			int adaptiveGuess = this.delegate.guess();
-			return (missing > adaptiveGuess) ? Math.min(missing, MAX_READ) : adaptiveGuess;
+			return (missing > adaptiveGuess && !this.sparse) ? Math.min(missing, MAX_READ) : adaptiveGuess;
 		}
 
 		@Override
@@ -85,6 +92,9 @@ public final class PayloadSizedRecvByteBufAllocator implements RecvByteBufAlloca
 
 		@Override
 		public void lastBytesRead(int bytes) {
+			if (bytes >= 0) {
+				this.sparse = bytes < this.delegate.attemptedBytesRead() / 2;
+			}
 			this.delegate.lastBytesRead(bytes);
 		}
 

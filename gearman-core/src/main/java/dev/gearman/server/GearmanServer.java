@@ -13,6 +13,7 @@ import dev.gearman.protocol.GearmanConstants;
 import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.GearmanEncoder;
 import dev.gearman.protocol.PayloadSizedRecvByteBufAllocator;
+import dev.gearman.protocol.ReadAheadBudget;
 import dev.gearman.server.engine.EngineListener;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.access.AccessPolicy;
@@ -80,6 +81,12 @@ public final class GearmanServer implements AutoCloseable {
 	/** Whether the last connection was refused for the connection limit; one WARN per burst of refusals. */
 	private volatile boolean refusing;
 
+	private AddressConnections perAddress;
+
+	private ReplyLimits replyLimits;
+
+	private ReadAheadBudget readAhead;
+
 	private volatile State state = State.NEW;
 
 	private volatile int boundPort = -1;
@@ -136,6 +143,11 @@ public final class GearmanServer implements AutoCloseable {
 		// without a single thread switch
 		this.engine = new JobEngine(this.settings, this.store, this.ioGroup.next(), this.listener);
 		this.operations = new ServerOperations(this.engine, this.settings);
+		this.perAddress = new AddressConnections(this.settings.getMaxConnectionsPerAddress());
+		this.replyLimits = new ReplyLimits(this.settings.getReplyBudgetPerConnection(),
+				this.settings.effectiveMaxReplyBytesPerConnection(),
+				new ReplyMemory(this.settings.effectiveMaxReplyBytes()));
+		this.readAhead = new ReadAheadBudget(this.settings.getMaxReadAhead());
 		this.state = State.REPLAYING;
 		long replayed;
 		try {
@@ -449,6 +461,9 @@ public final class GearmanServer implements AutoCloseable {
 				refuse(channel, open - 1, max);
 				return;
 			}
+			if (GearmanServer.this.perAddress.refused(channel)) {
+				return;
+			}
 			GearmanServer.this.refusing = false;
 			if (this.tls != null) {
 				// first, so every other handler sees plaintext; a peer that never completes its handshake is closed
@@ -462,13 +477,13 @@ public final class GearmanServer implements AutoCloseable {
 			}
 			// large payloads stay in direct buffers from the read that completes them to the write that sends them on;
 			// behind TLS the reads are ciphertext, so they cannot go straight into a payload's buffer
-			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true, true);
+			GearmanDecoder decoder = new GearmanDecoder(maxPacket, true, true, GearmanServer.this.readAhead);
 			channel.config().setRecvByteBufAllocator(new PayloadSizedRecvByteBufAllocator(decoder, this.tls == null));
 			channel.pipeline()
 				.addLast(decoder)
 				.addLast(GearmanEncoder.INSTANCE)
-				.addLast(new ServerChannelHandler(GearmanServer.this.engine,
-						Math.max(64L * 1024 * 1024, 2 * Math.min(maxPacket, Integer.MAX_VALUE))));
+				.addLast(new ServerChannelHandler(GearmanServer.this.engine, decoder, GearmanServer.this.replyLimits,
+						GearmanServer.this.settings.getFirstPacketTimeout()));
 		}
 
 	}

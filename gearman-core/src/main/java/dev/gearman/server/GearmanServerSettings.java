@@ -10,6 +10,7 @@ import dev.gearman.server.history.HistorySettings;
 import dev.gearman.server.retry.DeadLetterSettings;
 import dev.gearman.server.retry.RetryPolicy;
 import dev.gearman.server.retry.RetryRules;
+import io.netty.util.internal.PlatformDependent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +79,35 @@ public class GearmanServerSettings {
 
 	/** Most bytes of payload the live jobs of one function may hold; 0 = no limit of its own. */
 	private long maxQueuedBytesPerFunction;
+
+	/**
+	 * Unread reply bytes at which a connection stops being read and its commands wait unrun; both resume once the
+	 * peer has read all but a quarter of it.
+	 */
+	private long replyBudgetPerConnection = 4L * 1024 * 1024;
+
+	/** Unread reply bytes at which a connection is closed; 0 = twice the packet size limit, at least 64 MiB. */
+	private long maxReplyBytesPerConnection;
+
+	/**
+	 * Unread reply bytes of all connections together above which the most backlogged connections are closed; 0 = a
+	 * quarter of the maximum direct memory, at least the limit per connection.
+	 */
+	private long maxReplyBytes;
+
+	/** Most simultaneous connections from one IP address; 0 = unlimited. */
+	private int maxConnectionsPerAddress = 1000;
+
+	/** How long a new connection may take to complete its first packet or admin line; zero = no limit. */
+	private Duration firstPacketTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Most bytes of large-payload buffers allocated before their bytes arrived, over all connections (see
+	 * {@link dev.gearman.protocol.ReadAheadBudget}): enough for a few large payloads at a time to be read straight
+	 * into place, and what a peer announcing large packets on many connections can cost at most. Direct buffers are
+	 * zeroed when a pool allocates them, so this is resident memory, not address space.
+	 */
+	private long maxReadAhead = 8L * 1024 * 1024;
 
 	/** What happens to jobs whose attempts fail; {@code null} = gearmand's behaviour with {@link #retryLimit}. */
 	private @Nullable RetryRules retryRules;
@@ -314,6 +344,89 @@ public class GearmanServerSettings {
 					"maxQueuedBytesPerFunction: " + maxQueuedBytesPerFunction + " (expected: >= 0)");
 		}
 		this.maxQueuedBytesPerFunction = maxQueuedBytesPerFunction;
+	}
+
+	public long getReplyBudgetPerConnection() {
+		return this.replyBudgetPerConnection;
+	}
+
+	public void setReplyBudgetPerConnection(long replyBudgetPerConnection) {
+		if (replyBudgetPerConnection < 1024) {
+			throw new IllegalArgumentException(
+					"replyBudgetPerConnection: " + replyBudgetPerConnection + " (expected: >= 1024)");
+		}
+		this.replyBudgetPerConnection = replyBudgetPerConnection;
+	}
+
+	public long getMaxReplyBytesPerConnection() {
+		return this.maxReplyBytesPerConnection;
+	}
+
+	public void setMaxReplyBytesPerConnection(long maxReplyBytesPerConnection) {
+		this.maxReplyBytesPerConnection = nonNegative("maxReplyBytesPerConnection", maxReplyBytesPerConnection);
+	}
+
+	/**
+	 * The unread reply bytes at which a connection is closed: the configured limit, or twice the packet size limit
+	 * and at least 64 MiB, so that one reply of the largest size fits; never below the reply budget.
+	 * @return bytes
+	 */
+	public long effectiveMaxReplyBytesPerConnection() {
+		long limit = (this.maxReplyBytesPerConnection > 0) ? this.maxReplyBytesPerConnection
+				: Math.max(64L * 1024 * 1024, 2 * Math.min(this.maxPacketSize, Integer.MAX_VALUE));
+		return Math.max(limit, this.replyBudgetPerConnection);
+	}
+
+	public long getMaxReplyBytes() {
+		return this.maxReplyBytes;
+	}
+
+	public void setMaxReplyBytes(long maxReplyBytes) {
+		this.maxReplyBytes = nonNegative("maxReplyBytes", maxReplyBytes);
+	}
+
+	/**
+	 * The unread reply bytes of all connections above which the most backlogged are closed: the configured limit, or
+	 * a quarter of the maximum direct memory, at least the limit per connection.
+	 * @return bytes
+	 */
+	public long effectiveMaxReplyBytes() {
+		return (this.maxReplyBytes > 0) ? this.maxReplyBytes
+				: Math.max(effectiveMaxReplyBytesPerConnection(), PlatformDependent.maxDirectMemory() / 4);
+	}
+
+	public int getMaxConnectionsPerAddress() {
+		return this.maxConnectionsPerAddress;
+	}
+
+	public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+		this.maxConnectionsPerAddress = nonNegative("maxConnectionsPerAddress", maxConnectionsPerAddress);
+	}
+
+	public Duration getFirstPacketTimeout() {
+		return this.firstPacketTimeout;
+	}
+
+	public void setFirstPacketTimeout(Duration firstPacketTimeout) {
+		if (firstPacketTimeout.isNegative()) {
+			throw new IllegalArgumentException("firstPacketTimeout: " + firstPacketTimeout + " (expected: >= 0)");
+		}
+		this.firstPacketTimeout = firstPacketTimeout;
+	}
+
+	public long getMaxReadAhead() {
+		return this.maxReadAhead;
+	}
+
+	public void setMaxReadAhead(long maxReadAhead) {
+		this.maxReadAhead = nonNegative("maxReadAhead", maxReadAhead);
+	}
+
+	private static long nonNegative(String name, long value) {
+		if (value < 0) {
+			throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+		}
+		return value;
 	}
 
 	private static int nonNegative(String name, int value) {

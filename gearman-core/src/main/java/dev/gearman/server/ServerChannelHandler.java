@@ -1,11 +1,15 @@
 package dev.gearman.server;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import dev.gearman.protocol.GearmanCodecException;
+import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.protocol.Packet;
 import dev.gearman.protocol.PacketTooLargeException;
+import dev.gearman.protocol.WireSize;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.engine.Session;
 import dev.gearman.tls.TlsContexts;
@@ -16,6 +20,8 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,40 +29,75 @@ import org.slf4j.LoggerFactory;
  * The last inbound handler of a server connection: hands decoded packets and admin lines to the engine, tells
  * it when the connection ends, and turns codec failures into one log line and a closed connection. Behind an
  * {@link SslHandler} it learns the peer's identity when the handshake completes, before the first request can
- * reach it, and logs a failed handshake in one line (the {@link SslHandler} closes that connection).
+ * reach it, and logs a failed handshake in one line (the {@link SslHandler} closes that connection). A connection
+ * that has not completed its first packet within the first-packet timeout is closed: a peer that connects and
+ * sends nothing, or trickles a header, holds a connection slot only that long.
  */
 final class ServerChannelHandler extends ChannelInboundHandlerAdapter {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerChannelHandler.class);
 
+	private static final RateLimitedLog silentPeers = new RateLimitedLog(logger, 10, TimeUnit.SECONDS);
+
 	private final JobEngine engine;
 
-	private final long maxPendingWrite;
+	private final GearmanDecoder decoder;
+
+	private final ReplyLimits limits;
+
+	private final Duration firstPacketTimeout;
 
 	private ChannelTransport transport;
 
 	private Session session;
 
-	ServerChannelHandler(JobEngine engine, long maxPendingWrite) {
+	private @Nullable ScheduledFuture<?> firstPacketTimer;
+
+	ServerChannelHandler(JobEngine engine, GearmanDecoder decoder, ReplyLimits limits, Duration firstPacketTimeout) {
 		this.engine = engine;
-		this.maxPendingWrite = maxPendingWrite;
+		this.decoder = decoder;
+		this.limits = limits;
+		this.firstPacketTimeout = firstPacketTimeout;
 	}
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) {
-		this.transport = new ChannelTransport(ctx.channel(), this.maxPendingWrite);
+		this.transport = new ChannelTransport(ctx.channel(), this.decoder, this.limits);
 		this.session = this.engine.connect(this.transport);
+		if (this.firstPacketTimeout.toMillis() > 0) {
+			this.firstPacketTimer = ctx.executor().schedule(() -> closeSilent(ctx),
+					this.firstPacketTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
 		ctx.fireChannelActive();
+	}
+
+	private void closeSilent(ChannelHandlerContext ctx) {
+		silentPeers.warn("Closing connection from {}: no complete packet within {} of connecting"
+				+ " (first-packet timeout)", this.transport.remoteHost(), this.firstPacketTimeout);
+		ctx.close();
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		this.transport.commandQueued();
+		if (this.firstPacketTimer != null) {
+			this.firstPacketTimer.cancel(false);
+			this.firstPacketTimer = null;
+		}
+		this.transport.commandQueued(WireSize.of(msg));
 		this.engine.receive(this.session, msg);
 	}
 
 	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.transport.readComplete();
+		ctx.fireChannelReadComplete();
+	}
+
+	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
+		if (this.firstPacketTimer != null) {
+			this.firstPacketTimer.cancel(false);
+		}
 		if (this.session != null) {
 			try {
 				this.engine.disconnect(this.session);

@@ -1,5 +1,6 @@
 package dev.gearman.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -208,8 +209,9 @@ class LargePayloadPipelineTests {
 	}
 
 	private EmbeddedChannel connect(JobEngine engine) {
-		EmbeddedChannel channel = new EmbeddedChannel(new GearmanDecoder(MAX_PACKET, true, true), new Tap(),
-				GearmanEncoder.INSTANCE, new ServerChannelHandler(engine, 64L * 1024 * 1024));
+		GearmanDecoder decoder = new GearmanDecoder(MAX_PACKET, true, true);
+		EmbeddedChannel channel = new EmbeddedChannel(decoder, new Tap(), GearmanEncoder.INSTANCE,
+				new ServerChannelHandler(engine, decoder, TestServers.replyLimits(), Duration.ZERO));
 		this.channels.add(channel);
 		settle();
 		return channel;

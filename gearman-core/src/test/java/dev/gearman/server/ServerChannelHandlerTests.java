@@ -1,10 +1,12 @@
 package dev.gearman.server;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.gearman.protocol.GearmanDecoder;
 import dev.gearman.server.engine.JobEngine;
 import dev.gearman.server.store.NonDurableJobStore;
 import io.netty.channel.DefaultEventLoop;
@@ -31,7 +33,8 @@ class ServerChannelHandlerTests {
 		appender.start();
 		logger.addAppender(appender);
 		try {
-			EmbeddedChannel channel = new EmbeddedChannel(new ServerChannelHandler(engine, 1024 * 1024));
+			EmbeddedChannel channel = new EmbeddedChannel(new ServerChannelHandler(engine,
+					new GearmanDecoder(1024 * 1024, true, true), TestServers.replyLimits(), Duration.ZERO));
 			engine.close();
 			channel.close().syncUninterruptibly();
 			channel.checkException();

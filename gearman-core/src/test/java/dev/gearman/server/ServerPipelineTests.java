@@ -2,6 +2,7 @@ package dev.gearman.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +35,10 @@ class ServerPipelineTests {
 	private final JobEngine engine = new JobEngine(new GearmanServerSettings(), NonDurableJobStore.INSTANCE,
 			this.engineLoop);
 
-	private final EmbeddedChannel channel = new EmbeddedChannel(new GearmanDecoder(MAX_PACKET, true),
-			GearmanEncoder.INSTANCE, new ServerChannelHandler(this.engine, 64L * 1024 * 1024));
+	private final GearmanDecoder decoder = new GearmanDecoder(MAX_PACKET, true);
+
+	private final EmbeddedChannel channel = new EmbeddedChannel(this.decoder, GearmanEncoder.INSTANCE,
+			new ServerChannelHandler(this.engine, this.decoder, TestServers.replyLimits(), Duration.ZERO));
 
 	@AfterEach
 	void close() {

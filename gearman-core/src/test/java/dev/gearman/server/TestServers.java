@@ -15,6 +15,13 @@ public final class TestServers {
 	private TestServers() {
 	}
 
+	/** Reply limits of a server with the default settings, for pipelines built by hand. */
+	static ReplyLimits replyLimits() {
+		GearmanServerSettings settings = new GearmanServerSettings();
+		return new ReplyLimits(settings.getReplyBudgetPerConnection(), settings.effectiveMaxReplyBytesPerConnection(),
+				new ReplyMemory(settings.effectiveMaxReplyBytes()));
+	}
+
 	/**
 	 * Starts a server with the non-durable store on a free loopback port.
 	 * @param customizer adjusts the settings before the start, e.g. a packet size limit

@@ -88,7 +88,7 @@ final class AdminCommands {
 			this.outbox.send(session, new AdminReply("ERR PERMISSION_DENIED Identity+may+not+use+this+command\r\n"));
 			return true;
 		}
-		Session.Reply reply = session.reserve();
+		Session.Reply reply = session.reserveAnswer();
 		CompletableFuture<String> result;
 		try {
 			result = extension.run(command);

@@ -50,7 +50,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 
 	private final ConnectionCommands connections;
 
-	private final CommandRouter router;
+	private final CommandGate commandGate;
 
 	private final EngineQueries queries;
 
@@ -65,6 +65,12 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	private final String handlePrefix;
 
 	private final boolean exceptionsByDefault;
+
+	private final long replyBudget;
+
+	private final ReplyPressure replyPressure;
+
+	private final ReplayBacklog backlog;
 
 	private final AtomicLong sessionIds = new AtomicLong();
 
@@ -99,9 +105,11 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	 * @param listener receives job events on the engine thread
 	 */
 	public JobEngine(GearmanServerSettings settings, JobStore store, EngineLoop loop, EngineListener listener) {
-		this.loop = loop;
 		this.store = store;
+		this.loop = loop;
 		this.exceptionsByDefault = settings.isExceptions();
+		this.replyBudget = settings.getReplyBudgetPerConnection();
+		this.replyPressure = new ReplyPressure(settings.effectiveMaxReplyBytes());
 		EngineListener safe = (listener == EngineListener.NONE) ? listener : new GuardedEngineListener(listener);
 		Outbox outbox = new Outbox();
 		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
@@ -130,12 +138,16 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 		this.connections = new ConnectionCommands(this.registry, abilities, outbox);
 		this.admin = new AdminCommands(this.registry, this.functions, this.connections.sessions(), outbox, gate,
 				dispatcher::wake, settings.getVersion(), loop);
-		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
-				dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
+		CommandRouter router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox,
+				gate), dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
 				new StatusQueries(this.registry, outbox, gate), this.connections, this.admin, outbox);
+		this.commandGate = new CommandGate(router, loop);
+		outbox.onFlushed(this.commandGate::flushed);
+		this.backlog = new ReplayBacklog(store, this.registry, this.functions, loop, settings.effectiveMaxQueuedBytes());
 		this.queries = new EngineQueries(this.registry, this.functions);
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
+		this.loop.addBatchHook(this.backlog::refillIfRoom);
 	}
 
 	/** The history of background jobs, when it is on: the store's own, or memory. */
@@ -153,30 +165,22 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	 * @return the session to pass to {@link #receive}
 	 */
 	public Session connect(SessionTransport transport) {
-		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault);
+		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault,
+				this.replyBudget, this.replyPressure);
 		this.loop.execute(() -> this.connections.connected(session));
 		return session;
 	}
 
 	/**
-	 * Hands a decoded message to the engine. Thread-safe; messages of one connection are handled in order.
+	 * Hands a decoded message to the engine. Thread-safe; messages of one connection are handled in order. While the
+	 * connection has more replies unread than its reply budget, its messages wait in the engine, unrun, until the
+	 * peer has read enough of them.
 	 * @param session the connection's session
 	 * @param message a {@link Packet} or an {@link AdminRequest}
 	 */
 	public void receive(Session session, Object message) {
 		try {
-			this.loop.execute(() -> {
-				try {
-					if (!session.closed) {
-						this.router.handle(session, message);
-					}
-				}
-				finally {
-					// whatever the command keeps (a job's payload buffer) it has retained for itself
-					ReferenceCountUtil.release(message);
-					session.commandDone();
-				}
-			});
+			this.loop.execute(() -> this.commandGate.receive(session, message));
 		}
 		catch (RejectedExecutionException ex) {
 			ReferenceCountUtil.release(message);
@@ -190,22 +194,24 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	 * @param session the connection's session
 	 */
 	public void disconnect(Session session) {
-		this.loop.execute(() -> this.connections.disconnected(session));
+		try {
+			this.loop.execute(() -> {
+				this.connections.disconnected(session);
+				this.commandGate.dropHeld(session);
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// the engine has stopped: nothing of the connection's is left to clean up
+		}
 	}
 
 	/**
-	 * Replays stored jobs; call before the listener opens.
-	 * @return the number of jobs replayed
+	 * Replays stored jobs, as many as the queued-bytes budget holds; the rest are loaded as jobs finish (see
+	 * {@code ReplayBacklog}). Call before the listener opens.
+	 * @return the number of jobs replayed now
 	 */
 	public long replay() {
-		return call(() -> {
-			long[] count = new long[1];
-			this.store.replay((stored) -> {
-				this.registry.replay(stored, this.functions.functionForReplay(stored.function()));
-				count[0]++;
-			});
-			return count[0];
-		}).join();
+		return call(this.backlog::loadAtStart).join();
 	}
 
 	/**
@@ -465,6 +471,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	 */
 	@Override
 	public void close() {
+		this.backlog.close();
 		try {
 			call(() -> {
 				this.registry.freeAllPayloads();

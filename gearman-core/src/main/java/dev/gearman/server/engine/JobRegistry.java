@@ -251,7 +251,15 @@ final class JobRegistry {
 		}
 	}
 
-	/** Re-creates a job read from the store at startup, under a new handle. */
+	/**
+	 * Numbers the jobs created from now on after every stored one, including those the store still holds and that
+	 * are loaded later ({@link ReplayBacklog}).
+	 */
+	void numberAfter(long lastStoredSequence) {
+		this.nextSequence = Math.max(this.nextSequence, lastStoredSequence + 1);
+	}
+
+	/** Re-creates a job read from the store, at startup or later, under a new handle. */
 	void replay(StoredJob stored, JobFunction function) {
 		if (coalescable(function, uniqueOf(stored), stored.data()) != null) {
 			logger.warn("Skipping stored job '{}' of function '{}': its unique id is already in use",

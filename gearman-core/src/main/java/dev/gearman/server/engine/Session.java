@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import dev.gearman.protocol.WireSize;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +18,11 @@ import org.jspecify.annotations.Nullable;
  * (JOB_CREATED for a background job the store has not acknowledged) holds its place as a {@link Reply}, and
  * nothing behind it is written until it is filled: JOB_CREATED replies leave in submission order, which is how
  * clients correlate them.
+ * <p>
+ * A connection's replies are bounded by its reply budget: once the replies it has not read (those in the outbox and
+ * those written but not yet taken by the peer) pass the budget, its further commands are held here, unrun, until it
+ * has read enough ({@link CommandGate}). A peer that sends a thousand {@code status} lines and reads nothing so costs
+ * one reply, not a thousand.
  */
 public final class Session {
 
@@ -54,10 +60,29 @@ public final class Session {
 
 	private boolean dirty;
 
-	Session(long id, SessionTransport transport, boolean exceptions) {
+	/** What the replies in the outbox cost ({@link WireSize}), filled reply slots included. */
+	private long outboxBytes;
+
+	/** Unread reply bytes above which this connection's commands are held. */
+	private final long replyBudget;
+
+	/** Commands received while over the reply budget, in arrival order. */
+	private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+	/** Operator commands of this peer being answered off the engine thread. */
+	private int answersAwaited;
+
+	/** Whether the transport will tell when the peer has read its replies. */
+	boolean drainRequested;
+
+	private final ReplyPressure pressure;
+
+	Session(long id, SessionTransport transport, boolean exceptions, long replyBudget, ReplyPressure pressure) {
 		this.id = id;
 		this.transport = transport;
 		this.exceptions = exceptions;
+		this.replyBudget = replyBudget;
+		this.pressure = pressure;
 	}
 
 	/**
@@ -87,7 +112,96 @@ public final class Session {
 			return false;
 		}
 		this.outbox.add(message);
+		queued(WireSize.of(message));
 		return markDirty();
+	}
+
+	private void queued(long bytes) {
+		this.outboxBytes += bytes;
+		this.pressure.queued(bytes);
+	}
+
+	/**
+	 * Queues a packet whose data blob is shared with replies to other sessions; it counts against this session's
+	 * share of the memory by {@code ownBytes} only (see {@link SessionTransport#write}).
+	 */
+	boolean sendShared(Object message, long ownBytes) {
+		if (this.closed) {
+			ReferenceCountUtil.release(message);
+			return false;
+		}
+		this.outbox.add(new Shared(message, ownBytes));
+		queued(WireSize.of(message));
+		return markDirty();
+	}
+
+	/**
+	 * Whether this peer's commands must wait: the replies it has not read passed its budget, or the server holds too
+	 * many unread replies of all peers together and some of them are this peer's.
+	 */
+	boolean overReplyBudget() {
+		long unread = this.outboxBytes + this.transport.pendingBytes();
+		return unread > this.replyBudget || (unread > 0 && this.pressure.exceeded(this.transport));
+	}
+
+	/** How far the peer must have read for its held commands to run: a quarter of its budget, or everything. */
+	private long drainLevel() {
+		return (this.outboxBytes + this.transport.pendingBytes() > this.replyBudget) ? this.replyBudget / 4 : 0;
+	}
+
+	/**
+	 * Whether a command must be held: commands are held already, the peer is over its reply budget, or an operator
+	 * command of its is still being answered.
+	 */
+	boolean mustHold() {
+		return !this.held.isEmpty() || overReplyBudget() || this.answersAwaited > 0;
+	}
+
+	/**
+	 * Whether an operator command of this peer is still being answered off the engine thread. Its later commands wait
+	 * (their replies would wait behind it anyway), so one peer has one such command in the operations queue at a time
+	 * however many it pipelines, and a flood of them delays only itself.
+	 */
+	boolean awaitsAnswer() {
+		return this.answersAwaited > 0;
+	}
+
+	/** Holds the place of an operator command's reply, answered later; its later commands wait until it is. */
+	Reply reserveAnswer() {
+		this.answersAwaited++;
+		Reply reply = reserve();
+		reply.answer = true;
+		return reply;
+	}
+
+	void hold(Object command) {
+		this.held.add(command);
+	}
+
+	@Nullable Object nextHeld() {
+		return this.held.poll();
+	}
+
+	boolean hasHeld() {
+		return !this.held.isEmpty();
+	}
+
+	/** Whether replies are waiting to be flushed at the end of the batch. */
+	boolean isDirty() {
+		return this.dirty;
+	}
+
+	/** Asks the transport to tell, once, when the peer has read enough of its replies. */
+	void whenDrained(Runnable callback) {
+		this.drainRequested = true;
+		this.transport.whenDrained(drainLevel(), callback);
+	}
+
+	/** Takes the held commands of a connection that is gone, for the caller to drop. */
+	List<Object> dropHeld() {
+		List<Object> dropped = new ArrayList<>(this.held);
+		this.held.clear();
+		return dropped;
 	}
 
 	Reply reserve() {
@@ -115,21 +229,35 @@ public final class Session {
 			return;
 		}
 		List<Object> ready = new ArrayList<>(Math.min(this.outbox.size(), 64));
+		long bytes = 0;
+		long ownBytes = 0;
 		Object head;
 		while ((head = this.outbox.peek()) != null) {
+			Object message;
+			long own = -1;
 			if (head instanceof Reply reply) {
 				if (reply.message == null) {
 					break;
 				}
-				ready.add(reply.message);
+				message = reply.message;
+			}
+			else if (head instanceof Shared shared) {
+				message = shared.message;
+				own = shared.ownBytes;
 			}
 			else {
-				ready.add(head);
+				message = head;
 			}
+			long size = WireSize.of(message);
+			bytes += size;
+			ownBytes += (own >= 0) ? own : size;
+			ready.add(message);
 			this.outbox.poll();
 		}
 		if (!ready.isEmpty()) {
-			this.transport.write(ready);
+			this.outboxBytes -= bytes;
+			this.pressure.written(bytes);
+			this.transport.write(ready, bytes, ownBytes);
 		}
 	}
 
@@ -137,16 +265,20 @@ public final class Session {
 	void discardOutbox() {
 		Object head;
 		while ((head = this.outbox.poll()) != null) {
-			ReferenceCountUtil.release((head instanceof Reply reply) ? reply.message : head);
+			Object message = (head instanceof Reply reply) ? reply.message
+					: (head instanceof Shared shared) ? shared.message : head;
+			ReferenceCountUtil.release(message);
 		}
+		this.pressure.written(this.outboxBytes);
+		this.outboxBytes = 0;
 	}
 
 	void close() {
 		this.transport.close();
 	}
 
-	void commandDone() {
-		this.transport.commandDone();
+	void commandDone(long bytes) {
+		this.transport.commandDone(bytes);
 	}
 
 	@Override
@@ -167,12 +299,25 @@ public final class Session {
 			this.session = session;
 		}
 
+		/** Whether it is an operator command's answer (see {@link Session#reserveAnswer()}). */
+		boolean answer;
+
 		/** Fills the slot; returns {@code true} if the session needs a flush. */
 		boolean fill(Object message) {
 			this.message = message;
+			if (this.answer) {
+				this.session.answersAwaited--;
+			}
+			this.session.queued(WireSize.of(message));
 			return this.session.markDirty();
 		}
 
+	}
+
+	/**
+	 * A reply whose data blob other sessions' replies share, with what it costs this session alone.
+	 */
+	private record Shared(Object message, long ownBytes) {
 	}
 
 }

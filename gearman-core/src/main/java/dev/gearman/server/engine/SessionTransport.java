@@ -11,8 +11,38 @@ public interface SessionTransport {
 	/**
 	 * Writes and flushes messages, in order. Called on the engine thread; must not block.
 	 * @param messages {@link dev.gearman.protocol.Packet}s and {@link dev.gearman.protocol.AdminReply}s
+	 * @param bytes what the messages cost, as {@link dev.gearman.protocol.WireSize} counts
+	 * @param ownBytes the part of {@code bytes} that is this connection's alone: a data blob shared with replies to
+	 * other connections counts by share
 	 */
-	void write(List<Object> messages);
+	void write(List<Object> messages, long bytes, long ownBytes);
+
+	/**
+	 * Bytes of replies written and not yet taken by the peer, as {@link #write} counted them. Any thread.
+	 * @return the bytes
+	 */
+	default long pendingBytes() {
+		return 0;
+	}
+
+	/**
+	 * Bytes of replies written and not yet taken by their peers, over all connections of the server; a connection's
+	 * share of a blob other replies share counts by share. Any thread.
+	 * @return the bytes
+	 */
+	default long unreadBytesOfAllConnections() {
+		return pendingBytes();
+	}
+
+	/**
+	 * Asks to be told, once, when the peer has read enough of its replies for the engine to run the commands it held
+	 * back (see {@link Session}). The callback may run at once, on the calling thread, or later on any thread.
+	 * @param level the {@link #pendingBytes()} at or below which to tell
+	 * @param callback what to run
+	 */
+	default void whenDrained(long level, Runnable callback) {
+		callback.run();
+	}
 
 	/**
 	 * Closes the connection, after the messages already written.
@@ -20,10 +50,11 @@ public interface SessionTransport {
 	void close();
 
 	/**
-	 * Called on the engine thread after each command of this connection has been handled, so the network layer
-	 * can bound how many commands a connection has queued (it stops reading above a limit).
+	 * Called on the engine thread after each command of this connection has been handled (or dropped), so the
+	 * network layer can bound what a connection has queued: it stops reading above a limit.
+	 * @param bytes the command's cost, as {@link dev.gearman.protocol.WireSize} counts it
 	 */
-	default void commandDone() {
+	default void commandDone(long bytes) {
 	}
 
 	/**

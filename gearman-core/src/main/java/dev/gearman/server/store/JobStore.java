@@ -2,6 +2,7 @@ package dev.gearman.server.store;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import dev.gearman.server.history.JobHistoryStore;
 import org.jspecify.annotations.Nullable;
@@ -142,6 +143,36 @@ public interface JobStore extends AutoCloseable {
 	 * @param sink receives each job
 	 */
 	void replay(Consumer<StoredJob> sink);
+
+	/**
+	 * Reads stored jobs in sequence order, from the first after a sequence, for as long as the sink takes them: the
+	 * engine loads a stored queue larger than its memory budget in parts, the rest as jobs finish. May be called on
+	 * any thread, also while the engine serves (never on the engine thread then); the engine's own inserts since it
+	 * started have larger sequences than {@code upTo} and are left out. The default reads through
+	 * {@link #replay(Consumer)} and skips what it does not need; a store that can seek should.
+	 * @param after only jobs with a larger sequence; {@link Long#MIN_VALUE} from the first
+	 * @param upTo only jobs with this sequence or a smaller one
+	 * @param sink receives each job in turn; returns {@code false} to stop after it
+	 */
+	default void replay(long after, long upTo, Predicate<StoredJob> sink) {
+		boolean[] stopped = new boolean[1];
+		replay((job) -> {
+			if (!stopped[0] && job.sequence() > after && job.sequence() <= upTo) {
+				stopped[0] = !sink.test(job);
+			}
+		});
+	}
+
+	/**
+	 * The largest sequence of a stored job, read before the engine serves: the engine's own jobs are numbered after
+	 * it.
+	 * @return the sequence, 0 if nothing is stored
+	 */
+	default long lastSequence() {
+		long[] last = new long[1];
+		replay((job) -> last[0] = Math.max(last[0], job.sequence()));
+		return last[0];
+	}
 
 	/**
 	 * Whether the store can currently take writes.

@@ -87,8 +87,11 @@ abstract class EngineTestSupport {
 		return PREFIX + ":" + n;
 	}
 
+	/** What the peers of this test leave unread together, as a server's connections. */
+	private final java.util.concurrent.atomic.AtomicLong unreadOfAllPeers = new java.util.concurrent.atomic.AtomicLong();
+
 	TestPeer peer() {
-		return new TestPeer(engine());
+		return new TestPeer(engine(), dev.gearman.server.access.AccessPolicy.ANONYMOUS, this.unreadOfAllPeers);
 	}
 
 	/** A connection with a proven identity. */

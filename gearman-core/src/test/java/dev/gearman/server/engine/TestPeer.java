@@ -38,14 +38,30 @@ final class TestPeer implements SessionTransport {
 
 	private final String identity;
 
+	/** Bytes the engine wrote while this peer was not reading, as a socket's unsent bytes. */
+	private final java.util.concurrent.atomic.AtomicLong unread = new java.util.concurrent.atomic.AtomicLong();
+
+	private volatile boolean reading = true;
+
+	private volatile @Nullable Runnable onDrained;
+
+	/** What all the peers of a test leave unread, as a server's connections together. */
+	private final java.util.concurrent.atomic.AtomicLong unreadOfAll;
+
 	TestPeer(JobEngine engine) {
 		this(engine, dev.gearman.server.access.AccessPolicy.ANONYMOUS);
 	}
 
 	/** A connection whose peer proved an identity, as a TLS client certificate does. */
 	TestPeer(JobEngine engine, String identity) {
+		this(engine, identity, new java.util.concurrent.atomic.AtomicLong());
+	}
+
+	/** A connection among others whose unread replies count together. */
+	TestPeer(JobEngine engine, String identity, java.util.concurrent.atomic.AtomicLong unreadOfAll) {
 		this.engine = engine;
 		this.identity = identity;
+		this.unreadOfAll = unreadOfAll;
 		this.session = engine.connect(this);
 	}
 
@@ -57,8 +73,51 @@ final class TestPeer implements SessionTransport {
 	// SessionTransport
 
 	@Override
-	public void write(List<Object> messages) {
+	public void write(List<Object> messages, long bytes, long ownBytes) {
+		// counted before the test can see them, so that a test reading them at once reads their bytes too
+		if (!this.reading) {
+			this.unread.addAndGet(bytes);
+			this.unreadOfAll.addAndGet(bytes);
+		}
 		this.received.addAll(messages);
+	}
+
+	@Override
+	public long pendingBytes() {
+		return this.unread.get();
+	}
+
+	@Override
+	public long unreadBytesOfAllConnections() {
+		return this.unreadOfAll.get();
+	}
+
+	@Override
+	public void whenDrained(long level, Runnable callback) {
+		if (this.unread.get() <= level) {
+			callback.run();
+		}
+		else {
+			this.onDrained = callback;
+		}
+	}
+
+	/**
+	 * From now on the replies the engine writes count as unread until {@link #readReplies()}, as bytes a peer leaves
+	 * in its socket; the test still sees them.
+	 */
+	void stopReading() {
+		this.reading = false;
+	}
+
+	/** Reads every reply written so far: the engine hears of it as from a socket that drained. */
+	void readReplies() {
+		this.unreadOfAll.addAndGet(-this.unread.getAndSet(0));
+		Runnable callback = this.onDrained;
+		this.onDrained = null;
+		if (callback != null) {
+			callback.run();
+		}
 	}
 
 	@Override
@@ -95,6 +154,12 @@ final class TestPeer implements SessionTransport {
 
 	TestPeer sendData(PacketType type, String data, String... args) {
 		return sendData(type, bytes(data), args);
+	}
+
+	/** Sends an admin command line without waiting for its reply. */
+	TestPeer sendLine(String line) {
+		this.engine.receive(this.session, new AdminRequest(line));
+		return this;
 	}
 
 	TestPeer sendPacket(Packet packet) {

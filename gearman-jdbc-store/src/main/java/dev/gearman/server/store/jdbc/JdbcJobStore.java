@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 import javax.sql.DataSource;
@@ -55,6 +56,7 @@ public final class JdbcJobStore implements JobStore {
 	private final JdbcJobHistory history;
 
 	private final Membership membership;
+	private final QueueReplayer replayer;
 
 	/**
 	 * Creates a store and starts its writer threads, after making sure that its commits are durable on this
@@ -78,6 +80,7 @@ public final class JdbcJobStore implements JobStore {
 		};
 		this.membership = new Membership(settings, new InstanceRegistry(dataSource, settings, product),
 				new JobClaims(dataSource, settings, "PostgreSQL".equals(product)), shared);
+		this.replayer = new QueueReplayer(dataSource, settings);
 		this.writers = new GroupCommitWriter[count];
 		for (int i = 0; i < count; i++) {
 			this.writers[i] = new GroupCommitWriter(dataSource, settings, this.availability, this.membership,
@@ -197,16 +200,29 @@ public final class JdbcJobStore implements JobStore {
 		return this.writers[Math.floorMod(hash ^ (hash >>> 16), this.writers.length)];
 	}
 
-	/**
-	 * Reads the stored jobs. A server that has the database alone reads them all; one that joined a shared
-	 * database owns no rows of its own yet, and took over those of servers that stopped when it joined.
-	 */
 	@Override
 	public void replay(Consumer<StoredJob> sink) {
-		if (this.membership.isShared() && this.membership.isJoined()) {
-			return;
-		}
-		new QueueReplayer(this.dataSource, this.settings).replay(sink);
+		replay(Long.MIN_VALUE, Long.MAX_VALUE, (job) -> {
+			sink.accept(job);
+			return true;
+		});
+	}
+
+	/**
+	 * Reads a range of the table in order: the whole of it at startup (with progress logged), a later part while the
+	 * engine loads a queue larger than its budget. On a shared database only this server's rows: those it claimed
+	 * when it joined (rows of nobody and of servers gone); what it takes over later comes through
+	 * {@link JobOwner#adopt}.
+	 */
+	@Override
+	public void replay(long after, long upTo, Predicate<StoredJob> sink) {
+		String owner = (this.membership.isShared() && this.membership.isJoined()) ? this.membership.ownerId() : null;
+		this.replayer.replay(after, upTo, sink, after == Long.MIN_VALUE, owner);
+	}
+
+	@Override
+	public long lastSequence() {
+		return this.replayer.lastSequence();
 	}
 
 	@Override

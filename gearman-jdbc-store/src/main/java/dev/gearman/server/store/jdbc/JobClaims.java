@@ -71,6 +71,29 @@ final class JobClaims {
 		});
 	}
 
+	/**
+	 * Makes every row of a server this server's without reading them: at join, before the replay reads this
+	 * server's rows as far as the engine's budget goes. Rows another transaction holds are waited for, and skipped if
+	 * they changed owner meanwhile (the condition is checked again on the locked row).
+	 * @param from the server whose rows are taken, or {@code null} for rows nobody owns
+	 * @param to this server's instance id
+	 * @return how many rows became this server's
+	 * @throws SQLException if the claim failed; whether it committed is read back by the replay that follows
+	 */
+	int claimAll(@Nullable String from, String to) throws SQLException {
+		return BoundedConnection.run(this.dataSource, this.settings, (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + QueueTable.NAME
+					+ " SET owner = ? WHERE " + ((from != null) ? "owner = ?" : "owner IS NULL"))) {
+				statement.setQueryTimeout((int) Math.max(60, this.settings.getTimeout().toSeconds()));
+				statement.setString(1, to);
+				if (from != null) {
+					statement.setString(2, from);
+				}
+				return statement.executeUpdate();
+			}
+		});
+	}
+
 	private List<StoredJob> claim(Connection connection, @Nullable String from, String to) throws SQLException {
 		int timeout = this.settings.queryTimeoutSeconds();
 		if (this.postgres) {

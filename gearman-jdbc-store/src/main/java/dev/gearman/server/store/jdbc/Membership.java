@@ -154,9 +154,9 @@ final class Membership {
 			awaitNoOtherServer();
 		}
 		else {
-			this.takeover.takeOverUnregistered();
+			this.takeover.claimAtJoin();
 		}
-		this.takeover.refresh(this.shared);
+		this.takeover.refresh(false);
 		this.takeover.start();
 		long others = instances().stream().filter((i) -> !i.self() && i.state() == StoreInstance.State.ALIVE)
 			.count();

@@ -28,9 +28,6 @@ final class QueueTable {
 	/** The handle of the job stored under a key: on a shared database, a second submission of the key joins it. */
 	static final String SELECT_HANDLE = "SELECT job_handle FROM " + NAME + " WHERE function_name = ? AND unique_key = ?";
 
-	static final String SELECT_ALL = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence,"
-			+ " attempts, last_error FROM " + NAME + " ORDER BY job_sequence";
-
 	/** Records a failed attempt on a job's row: attempts, when the next one is due, why the last one failed. */
 	static final String RETRY_LATER = "UPDATE " + NAME + " SET attempts = ?, when_to_run = ?, last_error = ?"
 			+ " WHERE function_name = ? AND unique_key = ? AND job_sequence = ?";
@@ -48,7 +45,21 @@ final class QueueTable {
 	/** The longest worker id and job handle the tables keep, in characters. */
 	static final int MAX_NAME_LENGTH = 255;
 
+	/** The rows of a part of the queue, in order: those not loaded yet, up to the last stored at start. */
+	static final String SELECT_RANGE = "SELECT unique_key, function_name, priority, data, when_to_run, job_sequence,"
+			+ " attempts, last_error FROM " + NAME + " WHERE job_sequence > ? AND job_sequence <= ?"
+			+ " ORDER BY job_sequence";
+
+	/** The same, of one server's rows on a shared database (the owner index serves it). */
+	static final String SELECT_OWNED_RANGE = "SELECT unique_key, function_name, priority, data, when_to_run,"
+			+ " job_sequence, attempts, last_error FROM " + NAME + " WHERE job_sequence > ? AND job_sequence <= ?"
+			+ " AND owner = ? ORDER BY job_sequence";
+
 	static final String COUNT = "SELECT COUNT(*) FROM " + NAME;
+
+	/** Rows, payload bytes and the last sequence: what the replay needs to know before it reads. */
+	static final String SUMMARY = "SELECT COUNT(*), COALESCE(SUM(OCTET_LENGTH(data)), 0), COALESCE(MAX(job_sequence), 0)"
+			+ " FROM " + NAME;
 
 	private QueueTable() {
 	}

@@ -52,6 +52,12 @@ final class Takeover {
 
 	private volatile List<StoreInstance> instances = List.of();
 
+	/**
+	 * While the server joins: rows are only made this server's, not read; the replay that follows reads them as far
+	 * as the engine's queued-bytes budget goes, so a large queue does not have to fit the heap.
+	 */
+	private volatile boolean claimOnly;
+
 	/** Rounds so far; every so many the thread looks for rows of servers not registered any more. */
 	private long rounds;
 
@@ -172,6 +178,9 @@ final class Takeover {
 	 * @return the jobs taken over
 	 */
 	private int takeOver(@Nullable String from, String description) {
+		if (this.claimOnly) {
+			return claimAll(from, description);
+		}
 		int total = 0;
 		while (this.running) {
 			String to = this.membership.ownerId();
@@ -204,6 +213,36 @@ final class Takeover {
 			logger.info("Took over {} stored jobs of {}", total, description);
 		}
 		return total;
+	}
+
+	/** Takes over every row of a server before the replay; the replay reads them. */
+	private int claimAll(@Nullable String from, String description) {
+		try {
+			int claimed = this.claims.claimAll(from, this.membership.ownerId());
+			if (claimed > 0) {
+				logger.info("Took over {} stored jobs of {}", claimed, description);
+			}
+			return claimed;
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.warn("Taking over the jobs of {} failed: {}", description, ex.getMessage());
+			return 0;
+		}
+	}
+
+	/**
+	 * Takes over, before the replay, the rows of nobody and of servers gone or not registered: made this server's
+	 * without being read, for the replay to load.
+	 */
+	void claimAtJoin() {
+		this.claimOnly = true;
+		try {
+			takeOverUnregistered();
+			refresh(true);
+		}
+		finally {
+			this.claimOnly = false;
+		}
 	}
 
 	private void forget(String server) {

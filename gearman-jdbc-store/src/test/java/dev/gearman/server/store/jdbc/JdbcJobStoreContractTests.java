@@ -129,6 +129,33 @@ abstract class JdbcJobStoreContractTests {
 	}
 
 	@Test
+	void aRangeOfTheQueueIsReadInOrderUntilTheReaderStops() {
+		JdbcJobStore store = store();
+		for (int i = 1; i <= 9; i++) {
+			awaitSuccess(add(store, job("f", "u" + i, i % 3, bytes("job " + i), 0, i * 10L)));
+		}
+		assertThat(store().lastSequence()).isEqualTo(90);
+		List<Long> read = new ArrayList<>();
+		// after 20, up to 80, declining the fourth: a part of the queue as the engine loads it
+		store().replay(20, 80, (job) -> {
+			if (read.size() == 3) {
+				return false;
+			}
+			read.add(job.sequence());
+			return true;
+		});
+		assertThat(read).containsExactly(30L, 40L, 50L);
+		read.clear();
+		store().replay(50, 80, (job) -> read.add(job.sequence()));
+		assertThat(read).containsExactly(60L, 70L, 80L);
+	}
+
+	@Test
+	void anEmptyQueueHasNoLastSequence() {
+		assertThat(store().lastSequence()).isZero();
+	}
+
+	@Test
 	void anAddIsCommittedBeforeItsCallbackRuns() {
 		JdbcJobStore store = store();
 		AtomicReference<Long> rowsSeenInCallback = new AtomicReference<>();

@@ -262,8 +262,20 @@ abstract class SharedJobStoreContractTests {
 		QueueSchemaFixtures.storeJob(this.dataSource, new StoredJob("f", "ghost", 1, bytes("d"), 0, 2));
 		execute("UPDATE gearman_queue SET owner = 'ghost-1' WHERE unique_key = 'ghost'");
 		RecordingOwner a = new RecordingOwner();
-		joined(new ControlledDataSource(this.dataSource), a);
-		assertThat(a.adoptedUniques()).containsExactlyInAnyOrder("before", "ghost");
+		JdbcJobStore aStore = joined(new ControlledDataSource(this.dataSource), a);
+		// made the joining server's without being read: its replay reads them, as far as its engine's budget goes
+		assertThat(a.adopted).isEmpty();
+		assertThat(replayedUniques(aStore)).containsExactly("before", "ghost");
+		// a server that joins next owns none of them, and its replay reads nothing
+		JdbcJobStore bStore = joined(new ControlledDataSource(this.dataSource), new RecordingOwner());
+		assertThat(replayedUniques(bStore)).isEmpty();
+		assertThat(replayedUniques(aStore)).containsExactly("before", "ghost");
+	}
+
+	private static List<String> replayedUniques(JdbcJobStore store) {
+		List<String> uniques = new ArrayList<>();
+		store.replay((job) -> uniques.add(job.unique()));
+		return uniques;
 	}
 
 	@Test

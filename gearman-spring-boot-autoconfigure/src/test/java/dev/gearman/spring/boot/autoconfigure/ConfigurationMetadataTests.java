@@ -24,7 +24,11 @@ class ConfigurationMetadataTests {
 			"retry.max-attempts", "retry.retry-on", "retry.initial-delay", "retry.multiplier", "retry.max-delay",
 			"retry.jitter", "retry.foreground", "retry.dead-letters", "dead-letters.max-count", "dead-letters.max-age",
 			"dead-letters.max-memory", "history.enabled", "history.retention", "history.max-result-size",
-			"history.max-memory-events");
+			"history.max-memory-events",
+			"max-function-name-length", "max-abilities-per-worker", "max-functions", "idle-function-retention",
+			"max-queued-bytes", "max-queued-bytes-per-function", "reply-budget-per-connection",
+			"max-reply-bytes-per-connection", "max-reply-bytes", "max-connections-per-address", "first-packet-timeout",
+			"max-read-ahead");
 
 	@Test
 	void everyServerPropertyShouldHaveADescriptionAndADefault() throws Exception {
@@ -64,6 +68,15 @@ class ConfigurationMetadataTests {
 			.isEqualTo("180d");
 		assertThat(properties.get("gearman.server.history.enabled").get("defaultValue").asBoolean()).isFalse();
 		assertThat(properties.get("gearman.server.retry.functions")).as("per-function overrides").isNotNull();
+		assertThat(properties.get("gearman.server.max-functions").get("defaultValue").asInt()).isEqualTo(100000);
+		assertThat(properties.get("gearman.server.idle-function-retention").get("defaultValue").asString())
+			.isEqualTo("10m");
+		assertThat(properties.get("gearman.server.reply-budget-per-connection").get("defaultValue").asString())
+			.isEqualTo("4MB");
+		assertThat(properties.get("gearman.server.first-packet-timeout").get("defaultValue").asString())
+			.isEqualTo("10s");
+		assertThat(properties.get("gearman.server.max-connections-per-address").get("defaultValue").asInt())
+			.isEqualTo(1000);
 	}
 
 	private static Map<String, JsonNode> properties() throws Exception {

@@ -39,6 +39,18 @@ class GearmanPropertiesTests {
 		assertThat(fromProperties.isExceptions()).isEqualTo(library.isExceptions());
 		assertThat(fromProperties.getDefaultMaxQueue()).isEqualTo(library.getDefaultMaxQueue());
 		assertThat(fromProperties.getIoThreads()).isEqualTo(library.getIoThreads());
+		assertThat(fromProperties.getMaxFunctionNameLength()).isEqualTo(library.getMaxFunctionNameLength());
+		assertThat(fromProperties.getMaxAbilitiesPerWorker()).isEqualTo(library.getMaxAbilitiesPerWorker());
+		assertThat(fromProperties.getMaxFunctions()).isEqualTo(library.getMaxFunctions());
+		assertThat(fromProperties.getIdleFunctionRetention()).isEqualTo(library.getIdleFunctionRetention());
+		assertThat(fromProperties.getMaxQueuedBytes()).isEqualTo(library.getMaxQueuedBytes());
+		assertThat(fromProperties.getMaxQueuedBytesPerFunction()).isEqualTo(library.getMaxQueuedBytesPerFunction());
+		assertThat(fromProperties.getReplyBudgetPerConnection()).isEqualTo(library.getReplyBudgetPerConnection());
+		assertThat(fromProperties.getMaxReplyBytesPerConnection()).isEqualTo(library.getMaxReplyBytesPerConnection());
+		assertThat(fromProperties.getMaxReplyBytes()).isEqualTo(library.getMaxReplyBytes());
+		assertThat(fromProperties.getMaxConnectionsPerAddress()).isEqualTo(library.getMaxConnectionsPerAddress());
+		assertThat(fromProperties.getFirstPacketTimeout()).isEqualTo(library.getFirstPacketTimeout());
+		assertThat(fromProperties.getMaxReadAhead()).isEqualTo(library.getMaxReadAhead());
 	}
 
 }

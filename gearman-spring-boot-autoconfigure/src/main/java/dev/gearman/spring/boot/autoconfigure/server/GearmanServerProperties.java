@@ -106,6 +106,75 @@ public class GearmanServerProperties {
 
 	private final Access access = new Access();
 
+	/**
+	 * Longest function name accepted, in bytes (libgearman's limit). Longer names are refused with ERROR
+	 * ARGUMENT_TOO_LARGE before anything is created.
+	 */
+	private int maxFunctionNameLength = 512;
+
+	/**
+	 * Most functions one worker connection may register; more get ERROR TOO_MANY_FUNCTIONS. 0 = unlimited.
+	 */
+	private int maxAbilitiesPerWorker = 1000;
+
+	/**
+	 * Most functions the server knows at once; submissions for new functions beyond it get QUEUE_ERROR. Stored jobs
+	 * replayed at start are always taken. 0 = unlimited.
+	 */
+	private int maxFunctions = 100_000;
+
+	/**
+	 * How long a function nobody registers, queues jobs for or configured ('maxqueue', 'create function') is kept
+	 * before it is forgotten. Zero = kept for ever, as gearmand does.
+	 */
+	private Duration idleFunctionRetention = Duration.ofMinutes(10);
+
+	/**
+	 * Most payload bytes all live jobs may hold together; submissions beyond it get QUEUE_ERROR, and stored jobs
+	 * beyond it wait in the store at startup. 0 = half the maximum heap.
+	 */
+	private DataSize maxQueuedBytes = DataSize.ofBytes(0);
+
+	/**
+	 * Most payload bytes the live jobs of one function may hold. 0 = no limit of its own.
+	 */
+	private DataSize maxQueuedBytesPerFunction = DataSize.ofBytes(0);
+
+	/**
+	 * Unread reply bytes at which a connection stops being read and its commands wait unrun; both resume once the
+	 * peer has read all but a quarter of it.
+	 */
+	private DataSize replyBudgetPerConnection = DataSize.ofMegabytes(4);
+
+	/**
+	 * Unread reply bytes at which a connection is closed. 0 = twice max-packet-size, at least 64 MB.
+	 */
+	private DataSize maxReplyBytesPerConnection = DataSize.ofBytes(0);
+
+	/**
+	 * Unread reply bytes of all connections together above which a connection with replies unread gets no new ones
+	 * and the most backlogged connections are closed. 0 = a quarter of the maximum direct memory, at least the limit
+	 * per connection.
+	 */
+	private DataSize maxReplyBytes = DataSize.ofBytes(0);
+
+	/**
+	 * Most simultaneous connections from one IP address; more are refused. 0 = unlimited.
+	 */
+	private int maxConnectionsPerAddress = 1000;
+
+	/**
+	 * How long a new connection may take to complete its first packet or admin line before it is closed. Zero = no
+	 * limit.
+	 */
+	private Duration firstPacketTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Most bytes of large-payload buffers allocated before their bytes arrived, over all connections; beyond it a
+	 * payload is collected as it arrives.
+	 */
+	private DataSize maxReadAhead = DataSize.ofMegabytes(8);
+
 	private final Metrics metrics = new Metrics();
 
 	public boolean isEnabled() {
@@ -240,6 +309,102 @@ public class GearmanServerProperties {
 		return this.access;
 	}
 
+	public int getMaxFunctionNameLength() {
+		return this.maxFunctionNameLength;
+	}
+
+	public void setMaxFunctionNameLength(int maxFunctionNameLength) {
+		this.maxFunctionNameLength = maxFunctionNameLength;
+	}
+
+	public int getMaxAbilitiesPerWorker() {
+		return this.maxAbilitiesPerWorker;
+	}
+
+	public void setMaxAbilitiesPerWorker(int maxAbilitiesPerWorker) {
+		this.maxAbilitiesPerWorker = maxAbilitiesPerWorker;
+	}
+
+	public int getMaxFunctions() {
+		return this.maxFunctions;
+	}
+
+	public void setMaxFunctions(int maxFunctions) {
+		this.maxFunctions = maxFunctions;
+	}
+
+	public Duration getIdleFunctionRetention() {
+		return this.idleFunctionRetention;
+	}
+
+	public void setIdleFunctionRetention(Duration idleFunctionRetention) {
+		this.idleFunctionRetention = idleFunctionRetention;
+	}
+
+	public DataSize getMaxQueuedBytes() {
+		return this.maxQueuedBytes;
+	}
+
+	public void setMaxQueuedBytes(DataSize maxQueuedBytes) {
+		this.maxQueuedBytes = maxQueuedBytes;
+	}
+
+	public DataSize getMaxQueuedBytesPerFunction() {
+		return this.maxQueuedBytesPerFunction;
+	}
+
+	public void setMaxQueuedBytesPerFunction(DataSize maxQueuedBytesPerFunction) {
+		this.maxQueuedBytesPerFunction = maxQueuedBytesPerFunction;
+	}
+
+	public DataSize getReplyBudgetPerConnection() {
+		return this.replyBudgetPerConnection;
+	}
+
+	public void setReplyBudgetPerConnection(DataSize replyBudgetPerConnection) {
+		this.replyBudgetPerConnection = replyBudgetPerConnection;
+	}
+
+	public DataSize getMaxReplyBytesPerConnection() {
+		return this.maxReplyBytesPerConnection;
+	}
+
+	public void setMaxReplyBytesPerConnection(DataSize maxReplyBytesPerConnection) {
+		this.maxReplyBytesPerConnection = maxReplyBytesPerConnection;
+	}
+
+	public DataSize getMaxReplyBytes() {
+		return this.maxReplyBytes;
+	}
+
+	public void setMaxReplyBytes(DataSize maxReplyBytes) {
+		this.maxReplyBytes = maxReplyBytes;
+	}
+
+	public int getMaxConnectionsPerAddress() {
+		return this.maxConnectionsPerAddress;
+	}
+
+	public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+		this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+	}
+
+	public Duration getFirstPacketTimeout() {
+		return this.firstPacketTimeout;
+	}
+
+	public void setFirstPacketTimeout(Duration firstPacketTimeout) {
+		this.firstPacketTimeout = firstPacketTimeout;
+	}
+
+	public DataSize getMaxReadAhead() {
+		return this.maxReadAhead;
+	}
+
+	public void setMaxReadAhead(DataSize maxReadAhead) {
+		this.maxReadAhead = maxReadAhead;
+	}
+
 
 	/**
 	 * Converts these properties to the core library's settings, validating each value.
@@ -266,6 +431,18 @@ public class GearmanServerProperties {
 			settings.setPlaintextAddress(this.plaintextAddress);
 		}
 		settings.setAccessPolicy(this.access.toPolicy());
+		settings.setMaxFunctionNameLength(this.maxFunctionNameLength);
+		settings.setMaxAbilitiesPerWorker(this.maxAbilitiesPerWorker);
+		settings.setMaxFunctions(this.maxFunctions);
+		settings.setIdleFunctionRetention(this.idleFunctionRetention);
+		settings.setMaxQueuedBytes(this.maxQueuedBytes.toBytes());
+		settings.setMaxQueuedBytesPerFunction(this.maxQueuedBytesPerFunction.toBytes());
+		settings.setReplyBudgetPerConnection(this.replyBudgetPerConnection.toBytes());
+		settings.setMaxReplyBytesPerConnection(this.maxReplyBytesPerConnection.toBytes());
+		settings.setMaxReplyBytes(this.maxReplyBytes.toBytes());
+		settings.setMaxConnectionsPerAddress(this.maxConnectionsPerAddress);
+		settings.setFirstPacketTimeout(this.firstPacketTimeout);
+		settings.setMaxReadAhead(this.maxReadAhead.toBytes());
 		return settings;
 	}
 

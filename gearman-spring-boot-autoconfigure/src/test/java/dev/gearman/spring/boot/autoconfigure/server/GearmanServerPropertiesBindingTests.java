@@ -16,8 +16,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code gearman.server.*} properties of issue 2 (port, address, handle prefix, retry limit, worker wake-up,
- * max packet size, max connections) reach the server's settings, and a taken port fails the context with a
+ * The {@code gearman.server.*} properties (port, address, handle prefix, retry limit, worker wake-up, the limits
+ * of packets, connections, functions, queued bytes and replies) reach the server's settings, and a taken port fails the context with a
  * message naming address and port.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -49,7 +49,14 @@ class GearmanServerPropertiesBindingTests {
 					"gearman.server.retry-limit=3", "gearman.server.worker-wakeup=2",
 					"gearman.server.max-packet-size=1MB", "gearman.server.max-connections=5",
 					"gearman.server.idle-timeout=30s", "gearman.server.exceptions=true",
-					"gearman.server.default-max-queue=7", "gearman.server.io-threads=1")
+					"gearman.server.default-max-queue=7", "gearman.server.io-threads=1",
+					"gearman.server.max-function-name-length=100", "gearman.server.max-abilities-per-worker=20",
+					"gearman.server.max-functions=300", "gearman.server.idle-function-retention=1m",
+					"gearman.server.max-queued-bytes=100MB", "gearman.server.max-queued-bytes-per-function=10MB",
+					"gearman.server.reply-budget-per-connection=2MB",
+					"gearman.server.max-reply-bytes-per-connection=32MB", "gearman.server.max-reply-bytes=512MB",
+					"gearman.server.max-connections-per-address=50", "gearman.server.first-packet-timeout=3s",
+					"gearman.server.max-read-ahead=16MB")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(GearmanServer.class);
 				GearmanServer server = context.getBean(GearmanServer.class);
@@ -68,6 +75,18 @@ class GearmanServerPropertiesBindingTests {
 				assertThat(settings.isExceptions()).isTrue();
 				assertThat(settings.getDefaultMaxQueue()).isEqualTo(7);
 				assertThat(settings.getIoThreads()).isEqualTo(1);
+				assertThat(settings.getMaxFunctionNameLength()).isEqualTo(100);
+				assertThat(settings.getMaxAbilitiesPerWorker()).isEqualTo(20);
+				assertThat(settings.getMaxFunctions()).isEqualTo(300);
+				assertThat(settings.getIdleFunctionRetention()).isEqualTo(Duration.ofMinutes(1));
+				assertThat(settings.getMaxQueuedBytes()).isEqualTo(100L * 1024 * 1024);
+				assertThat(settings.getMaxQueuedBytesPerFunction()).isEqualTo(10L * 1024 * 1024);
+				assertThat(settings.getReplyBudgetPerConnection()).isEqualTo(2L * 1024 * 1024);
+				assertThat(settings.getMaxReplyBytesPerConnection()).isEqualTo(32L * 1024 * 1024);
+				assertThat(settings.getMaxReplyBytes()).isEqualTo(512L * 1024 * 1024);
+				assertThat(settings.getMaxConnectionsPerAddress()).isEqualTo(50);
+				assertThat(settings.getFirstPacketTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(settings.getMaxReadAhead()).isEqualTo(16L * 1024 * 1024);
 			});
 	}
 

@@ -155,6 +155,58 @@ class GearmanServerPropertiesEnforcementTests {
 	}
 
 	@Test
+	void maxConnectionsPerAddressShouldRefuseTheConnectionBeyondTheLimit() {
+		this.runner.withPropertyValues("gearman.server.max-connections-per-address=2").run((context) -> {
+			int port = context.getBean(GearmanServer.class).port();
+			try (RawConnection first = RawConnection.open("127.0.0.1", port);
+					RawConnection second = RawConnection.open("127.0.0.1", port);
+					RawConnection third = RawConnection.open("127.0.0.1", port)) {
+				first.sync();
+				second.sync();
+				assertThat(third.closedByServer(RawConnection.READ_TIMEOUT)).as("third from the address").isTrue();
+			}
+		});
+	}
+
+	@Test
+	void firstPacketTimeoutShouldCloseAConnectionThatSendsNothing() {
+		this.runner.withPropertyValues("gearman.server.first-packet-timeout=300ms").run((context) -> {
+			try (RawConnection silent = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+				long start = System.nanoTime();
+				assertThat(silent.closedByServer(RawConnection.READ_TIMEOUT)).as("silent connection closed").isTrue();
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+			}
+		});
+	}
+
+	@Test
+	void functionLimitsShouldBeEnforced() {
+		this.runner.withPropertyValues("gearman.server.max-function-name-length=8",
+				"gearman.server.max-abilities-per-worker=2").run((context) -> {
+			try (RawConnection worker = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+				worker.send(PacketType.CAN_DO, "123456789");
+				assertThat(worker.expect(PacketType.ERROR).arg(0)).isEqualTo("ARGUMENT_TOO_LARGE");
+				worker.send(PacketType.CAN_DO, "a");
+				worker.send(PacketType.CAN_DO, "b");
+				worker.send(PacketType.CAN_DO, "c");
+				assertThat(worker.expect(PacketType.ERROR).arg(0)).isEqualTo("TOO_MANY_FUNCTIONS");
+			}
+		});
+	}
+
+	@Test
+	void maxQueuedBytesShouldRefuseSubmissionsBeyondIt() {
+		this.runner.withPropertyValues("gearman.server.max-queued-bytes=10B").run((context) -> {
+			try (RawConnection client = RawConnection.open("127.0.0.1", context.getBean(GearmanServer.class).port())) {
+				client.sendData(PacketType.SUBMIT_JOB_BG, "12345678901", "f", "");
+				assertThat(client.expect(PacketType.ERROR).arg(1)).isEqualTo("Job queue is full (queued bytes)");
+				client.sendData(PacketType.SUBMIT_JOB_BG, "1234567890", "f", "");
+				client.expect(PacketType.JOB_CREATED);
+			}
+		});
+	}
+
+	@Test
 	void invalidValueShouldFailTheStartWithTheReason() {
 		this.runner.withPropertyValues("gearman.server.retry-limit=-1").run((context) -> {
 			assertThat(context).hasFailed();
