@@ -20,7 +20,11 @@ import org.jspecify.annotations.Nullable;
 public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<WorkerInfo> workers, int workerCount,
 		List<JobInfo> jobs, int jobCount) {
 
-	static EngineReport of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, int maxEntries) {
+	/** The most handles of running jobs listed per worker. */
+	static final int MAX_RUNNING_HANDLES = 16;
+
+	static EngineReport of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, int maxWorkers,
+			int maxJobs) {
 		List<EngineSnapshot.FunctionStatus> functions = EngineSnapshot.FunctionStatus.sorted(table);
 		List<WorkerInfo> workers = new ArrayList<>();
 		int workerCount = 0;
@@ -29,18 +33,13 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 				continue;
 			}
 			workerCount++;
-			if (workers.size() < maxEntries) {
-				List<String> names = new ArrayList<>(session.abilities.size());
-				for (JobFunction f : session.abilities.keySet()) {
-					names.add(f.name);
-				}
-				workers.add(new WorkerInfo(session.id, session.remoteHost(), session.clientId, session.identity(),
-						List.copyOf(names), session.running.size(), session.sleeping));
+			if (workers.size() < maxWorkers) {
+				workers.add(WorkerInfo.of(session));
 			}
 		}
-		List<JobInfo> jobs = new ArrayList<>(Math.min(maxEntries, registry.size()));
+		List<JobInfo> jobs = new ArrayList<>(Math.min(maxJobs, registry.size()));
 		for (Job job : registry.jobs()) {
-			if (jobs.size() >= maxEntries) {
+			if (jobs.size() >= maxJobs) {
 				break;
 			}
 			jobs.add(JobInfo.of(job));
@@ -58,10 +57,29 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param functions the functions it registered
 	 * @param runningJobs jobs it holds
 	 * @param sleeping whether it sleeps waiting for a NOOP
+	 * @param connectedSince when it connected, epoch milliseconds
+	 * @param runningHandles the handles of the jobs it holds, at most {@value #MAX_RUNNING_HANDLES}
 	 */
 	public record WorkerInfo(long id, String address, String clientId, String identity, List<String> functions,
-			int runningJobs,
-			boolean sleeping) {
+			int runningJobs, boolean sleeping, long connectedSince, List<String> runningHandles) {
+
+		static WorkerInfo of(Session session) {
+			List<String> names = new ArrayList<>(session.abilities.size());
+			for (JobFunction f : session.abilities.keySet()) {
+				names.add(f.name);
+			}
+			List<String> handles = new ArrayList<>(Math.min(session.running.size(), MAX_RUNNING_HANDLES));
+			for (Job job : session.running) {
+				if (handles.size() == MAX_RUNNING_HANDLES) {
+					break;
+				}
+				handles.add(job.handle);
+			}
+			return new WorkerInfo(session.id, session.remoteHost(), session.clientId, session.identity(),
+					List.copyOf(names), session.running.size(), session.sleeping, session.connectedMillis,
+					List.copyOf(handles));
+		}
+
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.gearman.server.engine;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,7 @@ import dev.gearman.server.store.JobStore;
 import dev.gearman.server.store.StoredDeadLetter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * which state is described in the package documentation.
  */
 public final class JobEngine implements AutoCloseable {
+
+	/** The most jobs one {@link #cancelWaiting} cancels. */
+	public static final int MAX_CANCELLED = 10_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(JobEngine.class);
 
@@ -97,6 +102,7 @@ public final class JobEngine implements AutoCloseable {
 		this.functions = new FunctionTable(settings.getDefaultMaxQueue(), settings.getMaxFunctions(),
 				settings.getMaxFunctionNameLength(), settings.getIdleFunctionRetention().toMillis(), loop,
 				settings.effectiveRetryRules());
+		this.functions.onPauseChanged(store::setPaused);
 		this.registry = new JobRegistry(settings.getHandlePrefix(), store, loop, safe, outbox,
 				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
 		this.registry.keepDeadLettersInMemory(settings.getDeadLetters().getMaxCount(),
@@ -120,7 +126,7 @@ public final class JobEngine implements AutoCloseable {
 		this.router = new CommandRouter(new Submissions(this.registry, this.functions, this.drain, outbox, gate),
 				dispatcher, abilities, new WorkResults(this.registry, failures, outbox, safe, loop.clock()),
 				new StatusQueries(this.registry, outbox, gate), this.connections, this.admin, outbox);
-		this.queries = new EngineQueries(this.registry, this.functions);
+		this.queries = new EngineQueries(this, this.registry, this.functions, this.connections.sessions());
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
 	}
@@ -141,7 +147,10 @@ public final class JobEngine implements AutoCloseable {
 	 */
 	public Session connect(SessionTransport transport) {
 		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault);
-		this.loop.execute(() -> this.connections.connected(session));
+		this.loop.execute(() -> {
+			session.connectedMillis = this.loop.clock().currentTimeMillis();
+			this.connections.connected(session);
+		});
 		return session;
 	}
 
@@ -181,11 +190,18 @@ public final class JobEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Replays stored jobs; call before the listener opens.
+	 * Replays stored jobs, after pausing again the functions that were paused; call before the listener opens.
 	 * @return the number of jobs replayed
 	 */
 	public long replay() {
 		return call(() -> {
+			Set<String> paused = this.store.pausedFunctions();
+			for (String name : paused) {
+				this.functions.restorePaused(this.functions.functionForReplay(name), true);
+			}
+			if (!paused.isEmpty()) {
+				logger.info("{} functions paused before the restart stay paused", paused.size());
+			}
 			long[] count = new long[1];
 			this.store.replay((stored) -> {
 				this.registry.replay(stored, this.functions.functionForReplay(stored.function()));
@@ -229,37 +245,26 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the report, completed on the engine thread
 	 */
 	public CompletableFuture<EngineReport> report(int maxEntries) {
-		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxEntries));
+		return report(maxEntries, maxEntries);
 	}
 
 	/**
-	 * One page of a function's jobs in one state, for a dashboard: jobs being stored are listed with the queued
-	 * ones, abandoned ones with the running ones.
-	 * @param function the function name
-	 * @param state the state
-	 * @param offset jobs to skip, at most {@value EngineQueries#MAX_OFFSET}
-	 * @param limit most jobs to return
-	 * @return the page and the total, completed on the engine thread
+	 * A report of functions, workers and jobs with separate caps, e.g. every worker and no job for a dashboard.
+	 * @param maxWorkers the largest number of workers listed
+	 * @param maxJobs the largest number of jobs listed
+	 * @return the report, completed on the engine thread
 	 */
-	public CompletableFuture<EngineQueries.JobPage> jobs(String function, JobState state, int offset, int limit) {
-		return call(() -> this.queries.jobs(function, state, Math.max(0, offset), Math.max(0, limit)));
+	public CompletableFuture<EngineReport> report(int maxWorkers, int maxJobs) {
+		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxWorkers,
+				maxJobs));
 	}
 
 	/**
-	 * Finds a job by handle, or else by unique id.
-	 * @param handleOrUnique the handle or unique id
-	 * @return the job, or empty, completed on the engine thread
+	 * What a dashboard or an operator asks: pages of jobs, one job with its payload, run statistics, counters.
+	 * @return the queries
 	 */
-	public CompletableFuture<java.util.Optional<EngineReport.JobInfo>> findJob(String handleOrUnique) {
-		return call(() -> java.util.Optional.ofNullable(this.queries.find(handleOrUnique)));
-	}
-
-	/**
-	 * Completed and failed runs and run-time percentiles of every function that ran a job since start.
-	 * @return the statistics, completed on the engine thread
-	 */
-	public CompletableFuture<List<EngineQueries.FunctionStatistics>> functionStatistics() {
-		return call(this.queries::statistics);
+	public EngineQueries queries() {
+		return this.queries;
 	}
 
 	/**
@@ -295,6 +300,42 @@ public final class JobEngine implements AutoCloseable {
 				this.dispatcher.wake(known);
 			}
 			return true;
+		});
+	}
+
+	/**
+	 * Queues at once a job that waits for its time: an epoch job before its time, or a failed job before its next
+	 * attempt (its attempts so far are kept). Call it on behalf of an operator.
+	 * @param handle the job handle
+	 * @return whether such a job was waiting, completed on the engine thread
+	 */
+	public CompletableFuture<Boolean> runNow(String handle) {
+		return call(() -> {
+			Job job = this.registry.byHandle(handle);
+			if (job == null || (job.state != JobState.SCHEDULED && job.state != JobState.WAITING)) {
+				return false;
+			}
+			this.registry.runNow(job);
+			return true;
+		});
+	}
+
+	/**
+	 * Cancels, as {@link #cancel} does, the jobs that wait for their time in one state: of one function or of all, at
+	 * most {@value #MAX_CANCELLED} per call (the engine thread must not stall; call again for more). Call it on
+	 * behalf of an operator.
+	 * @param function the function name, or {@code null} for every function
+	 * @param state {@link JobState#SCHEDULED} or {@link JobState#WAITING}
+	 * @return how many jobs were cancelled, completed on the engine thread
+	 */
+	public CompletableFuture<Integer> cancelWaiting(@Nullable String function, JobState state) {
+		EngineQueries.requireDueState(state);
+		return call(() -> {
+			JobFunction known = (function != null) ? this.functions.existing(function) : null;
+			List<Job> doomed = (function != null && known == null) ? List.of()
+					: this.registry.dueJobs(state, known, MAX_CANCELLED);
+			doomed.forEach(this.registry::cancel);
+			return doomed.size();
 		});
 	}
 
