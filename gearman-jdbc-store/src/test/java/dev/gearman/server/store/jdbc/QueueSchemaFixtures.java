@@ -43,6 +43,9 @@ public final class QueueSchemaFixtures {
 	/** How the history names the migration that added retries, dead letters and job history. */
 	public static final String VERSION_2 = "2 SQL retries dead letters history";
 
+	/** How the history names the migration that added the paused functions. */
+	public static final String VERSION_4 = "4 SQL paused functions";
+
 	/**
 	 * Makes {@code gearman_queue} as the server app did before {@link QueueSchema}: Spring Boot's Flyway with
 	 * {@code spring.flyway.locations=classpath:db/gearman/{vendor}}, its history in {@code flyway_schema_history}.
