@@ -241,7 +241,8 @@ public final class EngineQueries {
 	 * @param job the job
 	 * @param payload the payload's first bytes, at most what was asked for
 	 * @param payloadSize the payload's length in bytes
-	 * @param dueMillis when it is due, epoch milliseconds, for an epoch job or one waiting for its next attempt
+	 * @param dueMillis when it is due, epoch milliseconds, for an epoch job or one waiting for its next attempt (as in
+	 * {@link EngineReport.JobInfo#dueMillis()})
 	 * @param lastError why its last attempt failed, if one did
 	 * @param lastWorker the client id of the worker of its last failed attempt, if one did
 	 * @param firstAttemptMillis when its first attempt started, epoch milliseconds, if one did

@@ -89,23 +89,26 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param function the function name
 	 * @param unique the unique id, empty if none
 	 * @param priority HIGH, NORMAL or LOW
-	 * @param state the {@link JobState}: STORING, SCHEDULED, QUEUED, RUNNING or ABANDONED
+	 * @param state the {@link JobState}: STORING, SCHEDULED, QUEUED, RUNNING, WAITING or ABANDONED
 	 * @param background whether it is a background job
 	 * @param retries how many attempts went wrong (failed, or let go by their worker)
 	 * @param persisted whether the store holds it
 	 * @param worker the id of the worker connection that runs it, if running
 	 * @param clients foreground clients waiting for it
 	 * @param whenToRun the epoch second it is due, for epoch jobs
+	 * @param dueMillis when it is due, epoch milliseconds, while it waits for its time: an epoch job, or a failed job
+	 * waiting for its next attempt
 	 */
 	public record JobInfo(String handle, String function, String unique, String priority, String state,
 			boolean background, int retries, boolean persisted, @Nullable Long worker, int clients,
-			@Nullable Long whenToRun) {
+			@Nullable Long whenToRun, @Nullable Long dueMillis) {
 
 		static JobInfo of(Job job) {
+			boolean due = job.state == JobState.SCHEDULED || job.state == JobState.WAITING;
 			return new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
 					job.background, job.attempts, job.persistence == Job.Persistence.STORED,
 					(job.worker != null) ? job.worker.id : null, job.clients.size(),
-					(job.whenToRun > 0) ? job.whenToRun : null);
+					(job.whenToRun > 0) ? job.whenToRun : null, due ? job.dueMillis : null);
 		}
 
 	}

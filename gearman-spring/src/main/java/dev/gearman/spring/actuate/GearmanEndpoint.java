@@ -91,7 +91,7 @@ public class GearmanEndpoint {
 		for (EngineReport.JobInfo j : report.jobs()) {
 			jobs.add(new EngineReport.JobInfo(j.handle(), j.function(), j.unique().isEmpty() ? "" : REDACTED,
 					j.priority(), j.state(), j.background(), j.retries(), j.persisted(), j.worker(), j.clients(),
-					j.whenToRun()));
+					j.whenToRun(), j.dueMillis()));
 		}
 		return new GearmanDescriptor(report.server(), report.functions(), workers, report.workerCount(), jobs,
 				report.jobCount());
