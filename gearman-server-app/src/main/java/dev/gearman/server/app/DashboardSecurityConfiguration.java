@@ -1,15 +1,21 @@
 package dev.gearman.server.app;
 
+import java.io.IOException;
+
 import dev.gearman.server.app.HttpSecurityProperties.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 
 /**
@@ -47,8 +53,20 @@ class DashboardSecurityConfiguration {
 			.httpBasic(Customizer.withDefaults())
 			.logout((logout) -> logout.logoutUrl(DASHBOARD + "/logout").logoutSuccessUrl(DASHBOARD + "/login?logout"))
 			.csrf((csrf) -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-				.csrfTokenRequestHandler(csrfTokens));
+				.csrfTokenRequestHandler(csrfTokens))
+			// answered here: an error dispatch to /error would pass the actuator's stateless chain, which knows no
+			// session and would turn the 403 into a 401
+			.exceptionHandling((exceptions) -> exceptions.accessDeniedHandler(DashboardSecurityConfiguration::denied));
 		return http.build();
+	}
+
+	private static void denied(HttpServletRequest request, HttpServletResponse response,
+			AccessDeniedException denied) throws IOException {
+		response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+		response.setContentType("text/plain;charset=UTF-8");
+		response.getWriter()
+			.write((denied instanceof CsrfException) ? "Forbidden: the request carries no valid CSRF token\n"
+					: "Forbidden: only operators may do this\n");
 	}
 
 }
