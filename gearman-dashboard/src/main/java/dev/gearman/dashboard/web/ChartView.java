@@ -8,15 +8,20 @@ import java.util.function.ToDoubleFunction;
 import dev.gearman.dashboard.ThroughputHistory;
 
 /**
- * One chart of the overview, drawn by the page as plain SVG: a polyline per series over the last hour, scaled to the
+ * One chart of the overview, drawn by the page as plain SVG: a polyline per series over the last hour (or since the
+ * first sample, if that is more recent: a server that started a few minutes ago fills the chart), scaled to the
  * largest value. Computed here so that the template only places what it is given.
  *
  * @param title the chart's title
  * @param unit what the values count, e.g. {@code jobs/s}
  * @param max the value at the top of the chart
+ * @param spanMinutes how many minutes the chart spans
  * @param series the lines
  */
-public record ChartView(String title, String unit, double max, List<Series> series) {
+public record ChartView(String title, String unit, double max, long spanMinutes, List<Series> series) {
+
+	/** The shortest span a chart shows. */
+	static final long MIN_SPAN_MILLIS = 60_000;
 
 	/** The drawing's width in SVG units. */
 	public static final int WIDTH = 600;
@@ -59,6 +64,9 @@ public record ChartView(String title, String unit, double max, List<Series> seri
 		}
 		double top = niceCeiling(max);
 		long span = ThroughputHistory.SPAN.toMillis();
+		if (!points.isEmpty()) {
+			span = Math.max(MIN_SPAN_MILLIS, Math.min(span, nowMillis - points.get(0).atMillis()));
+		}
 		List<Series> series = new ArrayList<>(lines.length);
 		for (Line line : lines) {
 			StringBuilder path = new StringBuilder(points.size() * 14);
@@ -74,7 +82,7 @@ public record ChartView(String title, String unit, double max, List<Series> seri
 			}
 			series.add(new Series(line.label(), line.css(), path.toString().strip(), last));
 		}
-		return new ChartView(title, unit, top, List.copyOf(series));
+		return new ChartView(title, unit, top, (span + 30_000) / 60_000, List.copyOf(series));
 	}
 
 	/** The smallest of 1, 2, 5 × 10^n at or above a value (at least 1), so that the axis reads well. */
