@@ -38,6 +38,12 @@ public final class DashboardSnapshots implements AutoCloseable {
 	/** The most worker connections a snapshot lists. */
 	public static final int MAX_WORKERS = 10_000;
 
+	/**
+	 * The most functions a snapshot lists per worker (with their number): a worker may register a thousand, and every
+	 * snapshot would copy them all on the engine thread.
+	 */
+	public static final int MAX_FUNCTIONS_PER_WORKER = 20;
+
 	/** How long the engine and the store have to answer. */
 	static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -158,7 +164,7 @@ public final class DashboardSnapshots implements AutoCloseable {
 					new DashboardSnapshot.Totals(0, 0, 0, 0, null, 0, 0, 0, 0, 0), List.of(), List.of());
 		}
 		// three questions, each answered on the engine thread at once; the dead letters on the operations thread
-		CompletableFuture<EngineReport> report = engine.report(MAX_WORKERS, 0);
+		CompletableFuture<EngineReport> report = engine.report(MAX_WORKERS, 0, MAX_FUNCTIONS_PER_WORKER);
 		CompletableFuture<List<EngineQueries.FunctionStatistics>> statistics = engine.queries().statistics();
 		CompletableFuture<EngineQueries.Counters> counters = engine.queries().counters();
 		Map<String, Long> dead = deadLetters();

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FunctionQueryTests {
 
-	private final List<FunctionRow> rows = List.of(row("billing.charge", 5, 1.5, 300), row("Billing.refund", 0, null, 0),
-			row("mail", 5, 12.0, 100), row("resize", 40, 3.0, 200));
+	private final List<FunctionRow> rows = List.of(row("billing.charge", 5, 1.5, 300),
+			row("Billing.refund", 0, null, 0), row("mail", 5, 12.0, 100), row("resize", 40, 3.0, 200));
 
 	@Test
 	void filterShouldMatchAPartOfTheNameWhateverItsCase() {

@@ -24,7 +24,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	static final int MAX_RUNNING_HANDLES = 16;
 
 	static EngineReport of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, int maxWorkers,
-			int maxJobs) {
+			int maxJobs, int maxFunctionsPerWorker) {
 		List<EngineSnapshot.FunctionStatus> functions = EngineSnapshot.FunctionStatus.sorted(table);
 		List<WorkerInfo> workers = new ArrayList<>();
 		int workerCount = 0;
@@ -34,7 +34,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 			}
 			workerCount++;
 			if (workers.size() < maxWorkers) {
-				workers.add(WorkerInfo.of(session));
+				workers.add(WorkerInfo.of(session, maxFunctionsPerWorker));
 			}
 		}
 		List<JobInfo> jobs = new ArrayList<>(Math.min(maxJobs, registry.size()));
@@ -54,18 +54,22 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param address the peer's IP address
 	 * @param clientId the id it set with SET_CLIENT_ID, {@code -} if none
 	 * @param identity who it is for the access policy: its client-certificate subject, or {@code anonymous}
-	 * @param functions the functions it registered
+	 * @param functions the functions it registered, the first of them if the report lists only so many
 	 * @param runningJobs jobs it holds
 	 * @param sleeping whether it sleeps waiting for a NOOP
 	 * @param connectedSince when it connected, epoch milliseconds
 	 * @param runningHandles the handles of the jobs it holds, at most {@value #MAX_RUNNING_HANDLES}
+	 * @param functionCount how many functions it registered
 	 */
 	public record WorkerInfo(long id, String address, String clientId, String identity, List<String> functions,
-			int runningJobs, boolean sleeping, long connectedSince, List<String> runningHandles) {
+			int runningJobs, boolean sleeping, long connectedSince, List<String> runningHandles, int functionCount) {
 
-		static WorkerInfo of(Session session) {
-			List<String> names = new ArrayList<>(session.abilities.size());
+		static WorkerInfo of(Session session, int maxFunctions) {
+			List<String> names = new ArrayList<>(Math.min(session.abilities.size(), maxFunctions));
 			for (JobFunction f : session.abilities.keySet()) {
+				if (names.size() == maxFunctions) {
+					break;
+				}
 				names.add(f.name);
 			}
 			List<String> handles = new ArrayList<>(Math.min(session.running.size(), MAX_RUNNING_HANDLES));
@@ -77,7 +81,7 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 			}
 			return new WorkerInfo(session.id, session.remoteHost(), session.clientId, session.identity(),
 					List.copyOf(names), session.running.size(), session.sleeping, session.connectedMillis,
-					List.copyOf(handles));
+					List.copyOf(handles), session.abilities.size());
 		}
 
 	}

@@ -245,18 +245,20 @@ public final class JobEngine implements AutoCloseable {
 	 * @return the report, completed on the engine thread
 	 */
 	public CompletableFuture<EngineReport> report(int maxEntries) {
-		return report(maxEntries, maxEntries);
+		return report(maxEntries, maxEntries, Integer.MAX_VALUE);
 	}
 
 	/**
-	 * A report of functions, workers and jobs with separate caps, e.g. every worker and no job for a dashboard.
+	 * A report of functions, workers and jobs with separate caps, e.g. every worker and no job for a dashboard, and
+	 * the first functions of each worker only (a worker may register a thousand).
 	 * @param maxWorkers the largest number of workers listed
 	 * @param maxJobs the largest number of jobs listed
+	 * @param maxFunctionsPerWorker the largest number of a worker's functions listed
 	 * @return the report, completed on the engine thread
 	 */
-	public CompletableFuture<EngineReport> report(int maxWorkers, int maxJobs) {
+	public CompletableFuture<EngineReport> report(int maxWorkers, int maxJobs, int maxFunctionsPerWorker) {
 		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxWorkers,
-				maxJobs));
+				maxJobs, maxFunctionsPerWorker));
 	}
 
 	/**

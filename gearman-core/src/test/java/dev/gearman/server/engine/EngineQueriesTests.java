@@ -175,7 +175,7 @@ class EngineQueriesTests extends EngineTestSupport {
 		TestPeer second = worker("f", "g");
 		String handle = submitBg(peer(), "f", "", "x");
 		grab(second);
-		EngineReport report = engine().report(10, 0).join();
+		EngineReport report = engine().report(10, 0, 10).join();
 		assertThat(report.jobs()).isEmpty();
 		assertThat(report.jobCount()).isEqualTo(1);
 		assertThat(report.workers()).extracting(EngineReport.WorkerInfo::id).containsExactly(first.id(), second.id());
@@ -184,7 +184,7 @@ class EngineQueriesTests extends EngineTestSupport {
 		assertThat(report.workers().get(1).connectedSince()).isEqualTo(now);
 		assertThat(report.workers().get(0).runningHandles()).isEmpty();
 		assertThat(report.workers().get(1).runningHandles()).containsExactly(handle);
-		assertThat(engine().report(1, 0).join().workers()).hasSize(1);
+		assertThat(engine().report(1, 0, 10).join().workers()).hasSize(1);
 	}
 
 	@Test
@@ -195,9 +195,23 @@ class EngineQueriesTests extends EngineTestSupport {
 			submitBg(client, "f", "", "x" + i);
 			grab(worker);
 		}
-		EngineReport.WorkerInfo info = engine().report(10, 0).join().workers().get(0);
+		EngineReport.WorkerInfo info = engine().report(10, 0, 10).join().workers().get(0);
 		assertThat(info.runningJobs()).isEqualTo(40);
 		assertThat(info.runningHandles()).hasSize(EngineReport.MAX_RUNNING_HANDLES).startsWith(handle(1));
+	}
+
+	@Test
+	void workerWithManyFunctionsShouldListTheFirstOnlyWhereTheCallerCapsThem() {
+		String[] functions = new String[1000];
+		for (int i = 0; i < functions.length; i++) {
+			functions[i] = "f" + i;
+		}
+		worker(functions);
+		EngineReport.WorkerInfo capped = engine().report(10, 0, 20).join().workers().get(0);
+		assertThat(capped.functions()).hasSize(20).startsWith("f0", "f1");
+		assertThat(capped.functionCount()).isEqualTo(1000);
+		assertThat(engine().report(10).join().workers().get(0).functions()).as("the actuator's report: all")
+			.hasSize(1000);
 	}
 
 	@Test

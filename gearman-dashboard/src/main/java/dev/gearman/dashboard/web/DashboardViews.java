@@ -33,7 +33,7 @@ public final class DashboardViews {
 	static EngineReport.WorkerInfo worker(EngineReport.WorkerInfo worker, DashboardUser user) {
 		return user.operator() ? worker : new EngineReport.WorkerInfo(worker.id(), worker.address(),
 				user.shown(worker.clientId()), worker.identity(), worker.functions(), worker.runningJobs(),
-				worker.sleeping(), worker.connectedSince(), worker.runningHandles());
+				worker.sleeping(), worker.connectedSince(), worker.runningHandles(), worker.functionCount());
 	}
 
 	/**

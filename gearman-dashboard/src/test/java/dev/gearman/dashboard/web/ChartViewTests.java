@@ -27,7 +27,8 @@ class ChartViewTests {
 	void pointsShouldBePlacedByTimeAndValue() {
 		long now = 10_000_000;
 		List<ThroughputHistory.Point> points = List.of(new ThroughputHistory.Point(now - 120_000, 0, 0, 10, 0, 0),
-				new ThroughputHistory.Point(now - 60_000, 0, 0, 5, 0, 0), new ThroughputHistory.Point(now, 0, 0, 0, 2, 0));
+				new ThroughputHistory.Point(now - 60_000, 0, 0, 5, 0, 0),
+				new ThroughputHistory.Point(now, 0, 0, 0, 2, 0));
 		ChartView depth = ChartView.depth(points, now);
 		assertThat(depth.max()).isEqualTo(10);
 		assertThat(depth.spanMinutes()).as("since the first sample").isEqualTo(2);

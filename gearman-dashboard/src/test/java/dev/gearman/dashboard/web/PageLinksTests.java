@@ -26,7 +26,8 @@ class PageLinksTests {
 
 	@Test
 	void buttonsShouldGoBackToDashboardPagesOnly() {
-		assertThat(DashboardActionController.back("/dashboard/dead?function=a")).isEqualTo("/dashboard/dead?function=a");
+		assertThat(DashboardActionController.back("/dashboard/dead?function=a"))
+			.isEqualTo("/dashboard/dead?function=a");
 		assertThat(DashboardActionController.back("https://evil.example/dashboard")).isEqualTo("/dashboard");
 		assertThat(DashboardActionController.back("//evil.example/")).isEqualTo("/dashboard");
 		assertThat(DashboardActionController.back("/dashboard\r\nSet-Cookie: x=y")).isEqualTo("/dashboard");

@@ -85,7 +85,7 @@ public class GearmanEndpoint {
 		List<EngineReport.WorkerInfo> workers = new ArrayList<>(report.workers().size());
 		for (EngineReport.WorkerInfo w : report.workers()) {
 			workers.add(new EngineReport.WorkerInfo(w.id(), w.address(), REDACTED, w.identity(), w.functions(),
-					w.runningJobs(), w.sleeping(), w.connectedSince(), w.runningHandles()));
+					w.runningJobs(), w.sleeping(), w.connectedSince(), w.runningHandles(), w.functionCount()));
 		}
 		List<EngineReport.JobInfo> jobs = new ArrayList<>(report.jobs().size());
 		for (EngineReport.JobInfo j : report.jobs()) {

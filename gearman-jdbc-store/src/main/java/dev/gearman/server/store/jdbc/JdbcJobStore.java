@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link JobStore} on the {@code gearman_queue} table of any JDBC database (H2, PostgreSQL and
- * MySQL/MariaDB are tested), with the dead letters ({@code gearman_dead_letter}) and the job history
- * ({@code gearman_job_history}) and the paused functions ({@code gearman_paused_function}) beside it. The tables come from {@link QueueSchema#migrate}, which applies the Flyway
- * migrations under {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
+ * MySQL/MariaDB are tested), with the dead letters ({@code gearman_dead_letter}), the job history
+ * ({@code gearman_job_history}) and the paused functions ({@code gearman_paused_function}) beside it. The tables come
+ * from {@link QueueSchema#migrate}, which applies the Flyway migrations under
+ * {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
  * <p>
  * Inserts and deletes from every connection are handed to writer threads that commit them in batches (group
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
