@@ -53,11 +53,8 @@ class DashboardRolesTests extends DashboardTestSupport {
 		this.peers.submit(function, 1, "entry");
 		DashboardBrowser browser = viewer();
 		// a real token from the viewer's own session: the role, not the token, must stop it
-		assertThat(post(browser, "/dashboard/actions/pause", "function=" + function + "&paused=true", true))
-			.isEqualTo(403);
-		assertThat(post(browser, "/dashboard/api/functions/pause?function=" + function, "", true)).isEqualTo(403);
+		assertPauseRefused(browser, function, true);
 		assertThat(post(browser, "/dashboard/api/jobs/cancel?handle=H:dash:1", "", true)).isEqualTo(403);
-		assertThat(status(function).paused()).isFalse();
 	}
 
 	@Test
@@ -66,10 +63,7 @@ class DashboardRolesTests extends DashboardTestSupport {
 		this.peers.submit(function, 1, "entry");
 		DashboardBrowser browser = operator();
 		// what a page of another site could make the operator's browser send: the session cookie, no token
-		assertThat(post(browser, "/dashboard/actions/pause", "function=" + function + "&paused=true", false))
-			.isEqualTo(403);
-		assertThat(post(browser, "/dashboard/api/functions/pause?function=" + function, "", false)).isEqualTo(403);
-		assertThat(status(function).paused()).isFalse();
+		assertPauseRefused(browser, function, false);
 		assertThat(post(browser, "/dashboard/api/functions/pause?function=" + function, "", true)).isEqualTo(200);
 		assertThat(status(function).paused()).isTrue();
 		assertThat(post(browser, "/dashboard/api/functions/resume?function=" + function, "", true)).isEqualTo(200);
@@ -147,6 +141,15 @@ class DashboardRolesTests extends DashboardTestSupport {
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(again.statusCode()).isEqualTo(404);
 		assertThat(this.json.readTree(again.body()).get("error").asString()).isEqualTo("NOT_FOUND");
+	}
+
+	/** The pause button's post and the API's, both refused, and the function not paused. */
+	private void assertPauseRefused(DashboardBrowser browser, String function, boolean withToken) {
+		assertThat(post(browser, "/dashboard/actions/pause", "function=" + function + "&paused=true", withToken))
+			.isEqualTo(403);
+		assertThat(post(browser, "/dashboard/api/functions/pause?function=" + function, "", withToken))
+			.isEqualTo(403);
+		assertThat(status(function).paused()).isFalse();
 	}
 
 	/** Posts from the signed-in browser's page, with or without the CSRF token of its cookie; the HTTP status. */
