@@ -122,25 +122,23 @@ class DashboardRolesTests extends DashboardTestSupport {
 			.map((cookie) -> cookie.substring("XSRF-TOKEN=".length(), cookie.indexOf(';')))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no XSRF-TOKEN cookie: " + page.headers().map()));
-		HttpResponse<String> cancelled = this.http.send(HttpRequest
-			.newBuilder(uri("/dashboard/api/jobs/cancel?handle=" + handles.get(1)))
-			.header("Authorization", basic(OPERATOR, OPERATOR_PASSWORD))
-			.header("Cookie", "XSRF-TOKEN=" + token)
-			.header("X-XSRF-TOKEN", token)
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> cancelled = cancel(handles.get(1), token);
 		assertThat(cancelled.statusCode()).isEqualTo(200);
 		assertThat(this.json.readTree(cancelled.body()).get("cancelled").asBoolean()).isTrue();
 		assertThat(status(function).queuedLow()).isEqualTo(1);
-		HttpResponse<String> again = this.http.send(HttpRequest
-			.newBuilder(uri("/dashboard/api/jobs/cancel?handle=" + handles.get(1)))
+		HttpResponse<String> again = cancel(handles.get(1), token);
+		assertThat(again.statusCode()).isEqualTo(404);
+		assertThat(this.json.readTree(again.body()).get("error").asString()).isEqualTo("NOT_FOUND");
+	}
+
+	/** The API's cancel, as a script sends it: Basic, and the CSRF token as cookie and header. */
+	private HttpResponse<String> cancel(String handle, String token) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri("/dashboard/api/jobs/cancel?handle=" + handle))
 			.header("Authorization", basic(OPERATOR, OPERATOR_PASSWORD))
 			.header("Cookie", "XSRF-TOKEN=" + token)
 			.header("X-XSRF-TOKEN", token)
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(again.statusCode()).isEqualTo(404);
-		assertThat(this.json.readTree(again.body()).get("error").asString()).isEqualTo("NOT_FOUND");
 	}
 
 	/** The pause button's post and the API's, both refused, and the function not paused. */
