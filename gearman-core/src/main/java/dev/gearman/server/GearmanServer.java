@@ -3,6 +3,7 @@ package dev.gearman.server;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -92,6 +93,8 @@ public final class GearmanServer implements AutoCloseable {
 	private volatile int boundPort = -1;
 
 	private volatile int boundPlaintextPort = -1;
+
+	private volatile @Nullable Instant startedAt;
 
 	private JobEngine engine;
 
@@ -188,6 +191,7 @@ public final class GearmanServer implements AutoCloseable {
 		this.boundPort = ((InetSocketAddress) this.serverChannel.localAddress()).getPort();
 		this.boundPlaintextPort = (this.plaintextChannel != null)
 				? ((InetSocketAddress) this.plaintextChannel.localAddress()).getPort() : -1;
+		this.startedAt = Instant.now();
 		this.state = State.RUNNING;
 		String listeners = address.getHostString() + ":" + this.boundPort
 				+ ((tls != null) ? " with TLS (" + tls.provider() + ")" : "")
@@ -274,6 +278,22 @@ public final class GearmanServer implements AutoCloseable {
 	 */
 	public State state() {
 		return this.state;
+	}
+
+	/**
+	 * When the server last started listening.
+	 * @return the time, or {@code null} if it never started
+	 */
+	public @Nullable Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * The version the server reports (the admin command {@code version}).
+	 * @return the version
+	 */
+	public String version() {
+		return this.settings.getVersion();
 	}
 
 	/**

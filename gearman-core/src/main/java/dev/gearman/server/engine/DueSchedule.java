@@ -1,6 +1,8 @@
 package dev.gearman.server.engine;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
@@ -53,6 +55,20 @@ final class DueSchedule {
 
 	int size() {
 		return this.jobs.size();
+	}
+
+	/** The first jobs in a state, of one function or of all, by due time; a copy the caller may act on. */
+	List<Job> select(JobState state, @Nullable JobFunction function, int max) {
+		List<Job> selected = new ArrayList<>();
+		for (Job job : this.jobs) {
+			if (selected.size() == max) {
+				break;
+			}
+			if (job.state == state && (function == null || job.function == function)) {
+				selected.add(job);
+			}
+		}
+		return selected;
 	}
 
 	/** Arms the timer for the earliest job, unless it is armed for that time or earlier already. */

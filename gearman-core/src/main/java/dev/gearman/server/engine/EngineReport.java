@@ -20,7 +20,11 @@ import org.jspecify.annotations.Nullable;
 public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<WorkerInfo> workers, int workerCount,
 		List<JobInfo> jobs, int jobCount) {
 
-	static EngineReport of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, int maxEntries) {
+	/** The most handles of running jobs listed per worker. */
+	static final int MAX_RUNNING_HANDLES = 16;
+
+	static EngineReport of(FunctionTable table, Collection<Session> sessions, JobRegistry registry, int maxWorkers,
+			int maxJobs, int maxFunctionsPerWorker) {
 		List<EngineSnapshot.FunctionStatus> functions = EngineSnapshot.FunctionStatus.sorted(table);
 		List<WorkerInfo> workers = new ArrayList<>();
 		int workerCount = 0;
@@ -29,18 +33,13 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 				continue;
 			}
 			workerCount++;
-			if (workers.size() < maxEntries) {
-				List<String> names = new ArrayList<>(session.abilities.size());
-				for (JobFunction f : session.abilities.keySet()) {
-					names.add(f.name);
-				}
-				workers.add(new WorkerInfo(session.id, session.remoteHost(), session.clientId, session.identity(),
-						List.copyOf(names), session.running.size(), session.sleeping));
+			if (workers.size() < maxWorkers) {
+				workers.add(WorkerInfo.of(session, maxFunctionsPerWorker));
 			}
 		}
-		List<JobInfo> jobs = new ArrayList<>(Math.min(maxEntries, registry.size()));
+		List<JobInfo> jobs = new ArrayList<>(Math.min(maxJobs, registry.size()));
 		for (Job job : registry.jobs()) {
-			if (jobs.size() >= maxEntries) {
+			if (jobs.size() >= maxJobs) {
 				break;
 			}
 			jobs.add(JobInfo.of(job));
@@ -55,13 +54,36 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param address the peer's IP address
 	 * @param clientId the id it set with SET_CLIENT_ID, {@code -} if none
 	 * @param identity who it is for the access policy: its client-certificate subject, or {@code anonymous}
-	 * @param functions the functions it registered
+	 * @param functions the functions it registered, the first of them if the report lists only so many
 	 * @param runningJobs jobs it holds
 	 * @param sleeping whether it sleeps waiting for a NOOP
+	 * @param connectedSince when it connected, epoch milliseconds
+	 * @param runningHandles the handles of the jobs it holds, at most {@value #MAX_RUNNING_HANDLES}
+	 * @param functionCount how many functions it registered
 	 */
 	public record WorkerInfo(long id, String address, String clientId, String identity, List<String> functions,
-			int runningJobs,
-			boolean sleeping) {
+			int runningJobs, boolean sleeping, long connectedSince, List<String> runningHandles, int functionCount) {
+
+		static WorkerInfo of(Session session, int maxFunctions) {
+			List<String> names = new ArrayList<>(Math.min(session.abilities.size(), maxFunctions));
+			for (JobFunction f : session.abilities.keySet()) {
+				if (names.size() == maxFunctions) {
+					break;
+				}
+				names.add(f.name);
+			}
+			List<String> handles = new ArrayList<>(Math.min(session.running.size(), MAX_RUNNING_HANDLES));
+			for (Job job : session.running) {
+				if (handles.size() == MAX_RUNNING_HANDLES) {
+					break;
+				}
+				handles.add(job.handle);
+			}
+			return new WorkerInfo(session.id, session.remoteHost(), session.clientId, session.identity(),
+					List.copyOf(names), session.running.size(), session.sleeping, session.connectedMillis,
+					List.copyOf(handles), session.abilities.size());
+		}
+
 	}
 
 	/**
@@ -71,23 +93,26 @@ public record EngineReport(List<EngineSnapshot.FunctionStatus> functions, List<W
 	 * @param function the function name
 	 * @param unique the unique id, empty if none
 	 * @param priority HIGH, NORMAL or LOW
-	 * @param state the {@link JobState}: STORING, SCHEDULED, QUEUED, RUNNING or ABANDONED
+	 * @param state the {@link JobState}: STORING, SCHEDULED, QUEUED, RUNNING, WAITING or ABANDONED
 	 * @param background whether it is a background job
 	 * @param retries how many attempts went wrong (failed, or let go by their worker)
 	 * @param persisted whether the store holds it
 	 * @param worker the id of the worker connection that runs it, if running
 	 * @param clients foreground clients waiting for it
 	 * @param whenToRun the epoch second it is due, for epoch jobs
+	 * @param dueMillis when it is due, epoch milliseconds, while it waits for its time: an epoch job, or a failed job
+	 * waiting for its next attempt
 	 */
 	public record JobInfo(String handle, String function, String unique, String priority, String state,
 			boolean background, int retries, boolean persisted, @Nullable Long worker, int clients,
-			@Nullable Long whenToRun) {
+			@Nullable Long whenToRun, @Nullable Long dueMillis) {
 
 		static JobInfo of(Job job) {
+			boolean due = job.state == JobState.SCHEDULED || job.state == JobState.WAITING;
 			return new JobInfo(job.handle, job.function.name, job.unique, job.priority.name(), job.state.name(),
 					job.background, job.attempts, job.persistence == Job.Persistence.STORED,
 					(job.worker != null) ? job.worker.id : null, job.clients.size(),
-					(job.whenToRun > 0) ? job.whenToRun : null);
+					(job.whenToRun > 0) ? job.whenToRun : null, due ? job.dueMillis : null);
 		}
 
 	}

@@ -53,14 +53,17 @@ public record EngineSnapshot(int connections, int workerConnections, int jobs, i
 	 * @param workers workers that registered the function
 	 * @param waiting jobs waiting to be retried after a failed attempt
 	 * @param paused whether an operator paused it: it takes jobs but hands none out
+	 * @param scheduled epoch jobs whose time has not come (counted in {@code queuedNormal} too, as {@code status}
+	 * counts them)
 	 */
 	public record FunctionStatus(String name, int queuedHigh, int queuedNormal, int queuedLow, int running,
-			int workers, int waiting, boolean paused) {
+			int workers, int waiting, boolean paused, int scheduled) {
 
 		static FunctionStatus of(JobFunction f) {
-			return new FunctionStatus(f.name, f.queued(Priority.HIGH),
-					f.queued(Priority.NORMAL) + f.count(JobState.SCHEDULED), f.queued(Priority.LOW), f.running(),
-					f.workers.size(), f.count(JobState.WAITING), f.paused);
+			int scheduled = f.count(JobState.SCHEDULED);
+			return new FunctionStatus(f.name, f.queued(Priority.HIGH), f.queued(Priority.NORMAL) + scheduled,
+					f.queued(Priority.LOW), f.running(), f.workers.size(), f.count(JobState.WAITING), f.paused,
+					scheduled);
 		}
 
 		static List<FunctionStatus> sorted(FunctionTable table) {

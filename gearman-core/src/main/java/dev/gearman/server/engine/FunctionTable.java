@@ -48,6 +48,10 @@ final class FunctionTable {
 
 	private final RetryRules retryRules;
 
+	/** Told when an operator pauses or resumes a function, and when a paused one is dropped: the store keeps it. */
+	private PauseListener pauseListener = (name, paused) -> {
+	};
+
 	FunctionTable(int defaultMaxQueue, int maxFunctions, int maxNameLength, long retentionMillis, EngineLoop loop,
 			RetryRules retryRules) {
 		this.retryRules = retryRules;
@@ -112,6 +116,14 @@ final class FunctionTable {
 	private void forget(JobFunction function) {
 		this.functions.remove(function.name, function);
 		function.dropped = true;
+		if (function.paused) {
+			this.pauseListener.pauseChanged(function.name, false);
+		}
+	}
+
+	/** Sets who is told of pauses and resumes. */
+	void onPauseChanged(PauseListener listener) {
+		this.pauseListener = listener;
 	}
 
 	Collection<JobFunction> all() {
@@ -149,6 +161,19 @@ final class FunctionTable {
 	 * @return whether the function's state changed
 	 */
 	boolean setPaused(JobFunction function, boolean paused) {
+		if (!restorePaused(function, paused)) {
+			return false;
+		}
+		this.pauseListener.pauseChanged(function.name, paused);
+		return true;
+	}
+
+	/**
+	 * Pauses or resumes a function as {@link #setPaused} does, without telling the listener: for the paused functions
+	 * the store gives back at start.
+	 * @return whether the function's state changed
+	 */
+	boolean restorePaused(JobFunction function, boolean paused) {
 		if (function.paused == paused) {
 			return false;
 		}
@@ -222,6 +247,21 @@ final class FunctionTable {
 
 	static Priority[] priorities() {
 		return PRIORITIES;
+	}
+
+	/**
+	 * Told, on the engine thread, when a function is paused or resumed.
+	 */
+	@FunctionalInterface
+	interface PauseListener {
+
+		/**
+		 * A function was paused or resumed (a paused function that is dropped counts as resumed).
+		 * @param function the function name
+		 * @param paused whether it is paused now
+		 */
+		void pauseChanged(String function, boolean paused);
+
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.gearman.server.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,7 @@ import dev.gearman.server.store.StoredDeadLetter;
 import dev.gearman.server.store.StoredJob;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@link JobStore#handleScope() scope}, so a job taken over keeps its handle.
  */
 public final class JobEngine implements AutoCloseable, JobOwner {
+
+	/** The most jobs one {@link #cancelWaiting} cancels. */
+	public static final int MAX_CANCELLED = 10_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(JobEngine.class);
 
@@ -118,6 +123,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 		String scope = store.handleScope();
 		String handlePrefix = scope.isEmpty() ? settings.getHandlePrefix() : settings.getHandlePrefix() + ":" + scope;
 		this.handlePrefix = handlePrefix;
+		this.functions.onPauseChanged(store::setPaused);
 		this.registry = new JobRegistry(handlePrefix, store, loop, safe, outbox,
 				settings.effectiveMaxQueuedBytes(), settings.getMaxQueuedBytesPerFunction());
 		this.registry.keepDeadLettersInMemory(settings.getDeadLetters().getMaxCount(),
@@ -144,7 +150,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 		this.commandGate = new CommandGate(router, loop);
 		outbox.onFlushed(this.commandGate::flushed);
 		this.backlog = new ReplayBacklog(store, this.registry, this.functions, loop, settings.effectiveMaxQueuedBytes());
-		this.queries = new EngineQueries(this.registry, this.functions);
+		this.queries = new EngineQueries(this, this.registry, this.functions, this.connections.sessions());
 		this.loop.addBatchHook(outbox::flush);
 		this.loop.addBatchHook(this.drain::completeIfIdle);
 		this.loop.addBatchHook(this.backlog::refillIfRoom);
@@ -167,7 +173,10 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	public Session connect(SessionTransport transport) {
 		Session session = new Session(this.sessionIds.incrementAndGet(), transport, this.exceptionsByDefault,
 				this.replyBudget, this.replyPressure);
-		this.loop.execute(() -> this.connections.connected(session));
+		this.loop.execute(() -> {
+			session.connectedMillis = this.loop.clock().currentTimeMillis();
+			this.connections.connected(session);
+		});
 		return session;
 	}
 
@@ -206,12 +215,21 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	}
 
 	/**
-	 * Replays stored jobs, as many as the queued-bytes budget holds; the rest are loaded as jobs finish (see
-	 * {@code ReplayBacklog}). Call before the listener opens.
+	 * Replays stored jobs, after pausing again the functions that were paused, as many as the queued-bytes budget
+	 * holds; the rest are loaded as jobs finish (see {@code ReplayBacklog}). Call before the listener opens.
 	 * @return the number of jobs replayed now
 	 */
 	public long replay() {
-		return call(this.backlog::loadAtStart).join();
+		return call(() -> {
+			Set<String> paused = this.store.pausedFunctions();
+			for (String name : paused) {
+				this.functions.restorePaused(this.functions.functionForReplay(name), true);
+			}
+			if (!paused.isEmpty()) {
+				logger.info("{} functions paused before the restart stay paused", paused.size());
+			}
+			return this.backlog.loadAtStart();
+		}).join();
 	}
 
 	/**
@@ -303,37 +321,28 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	 * @return the report, completed on the engine thread
 	 */
 	public CompletableFuture<EngineReport> report(int maxEntries) {
-		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxEntries));
+		return report(maxEntries, maxEntries, Integer.MAX_VALUE);
 	}
 
 	/**
-	 * One page of a function's jobs in one state, for a dashboard: jobs being stored are listed with the queued
-	 * ones, abandoned ones with the running ones.
-	 * @param function the function name
-	 * @param state the state
-	 * @param offset jobs to skip, at most {@value EngineQueries#MAX_OFFSET}
-	 * @param limit most jobs to return
-	 * @return the page and the total, completed on the engine thread
+	 * A report of functions, workers and jobs with separate caps, e.g. every worker and no job for a dashboard, and
+	 * the first functions of each worker only (a worker may register a thousand).
+	 * @param maxWorkers the largest number of workers listed
+	 * @param maxJobs the largest number of jobs listed
+	 * @param maxFunctionsPerWorker the largest number of a worker's functions listed
+	 * @return the report, completed on the engine thread
 	 */
-	public CompletableFuture<EngineQueries.JobPage> jobs(String function, JobState state, int offset, int limit) {
-		return call(() -> this.queries.jobs(function, state, Math.max(0, offset), Math.max(0, limit)));
+	public CompletableFuture<EngineReport> report(int maxWorkers, int maxJobs, int maxFunctionsPerWorker) {
+		return call(() -> EngineReport.of(this.functions, this.connections.sessions(), this.registry, maxWorkers,
+				maxJobs, maxFunctionsPerWorker));
 	}
 
 	/**
-	 * Finds a job by handle, or else by unique id.
-	 * @param handleOrUnique the handle or unique id
-	 * @return the job, or empty, completed on the engine thread
+	 * What a dashboard or an operator asks: pages of jobs, one job with its payload, run statistics, counters.
+	 * @return the queries
 	 */
-	public CompletableFuture<java.util.Optional<EngineReport.JobInfo>> findJob(String handleOrUnique) {
-		return call(() -> java.util.Optional.ofNullable(this.queries.find(handleOrUnique)));
-	}
-
-	/**
-	 * Completed and failed runs and run-time percentiles of every function that ran a job since start.
-	 * @return the statistics, completed on the engine thread
-	 */
-	public CompletableFuture<List<EngineQueries.FunctionStatistics>> functionStatistics() {
-		return call(this.queries::statistics);
+	public EngineQueries queries() {
+		return this.queries;
 	}
 
 	/**
@@ -369,6 +378,42 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 				this.dispatcher.wake(known);
 			}
 			return true;
+		});
+	}
+
+	/**
+	 * Queues at once a job that waits for its time: an epoch job before its time, or a failed job before its next
+	 * attempt (its attempts so far are kept). Call it on behalf of an operator.
+	 * @param handle the job handle
+	 * @return whether such a job was waiting, completed on the engine thread
+	 */
+	public CompletableFuture<Boolean> runNow(String handle) {
+		return call(() -> {
+			Job job = this.registry.byHandle(handle);
+			if (job == null || (job.state != JobState.SCHEDULED && job.state != JobState.WAITING)) {
+				return false;
+			}
+			this.registry.runNow(job);
+			return true;
+		});
+	}
+
+	/**
+	 * Cancels, as {@link #cancel} does, the jobs that wait for their time in one state: of one function or of all, at
+	 * most {@value #MAX_CANCELLED} per call (the engine thread must not stall; call again for more). Call it on
+	 * behalf of an operator.
+	 * @param function the function name, or {@code null} for every function
+	 * @param state {@link JobState#SCHEDULED} or {@link JobState#WAITING}
+	 * @return how many jobs were cancelled, completed on the engine thread
+	 */
+	public CompletableFuture<Integer> cancelWaiting(@Nullable String function, JobState state) {
+		EngineQueries.requireDueState(state);
+		return call(() -> {
+			JobFunction known = (function != null) ? this.functions.existing(function) : null;
+			List<Job> doomed = (function != null && known == null) ? List.of()
+					: this.registry.dueJobs(state, known, MAX_CANCELLED);
+			doomed.forEach(this.registry::cancel);
+			return doomed.size();
 		});
 	}
 

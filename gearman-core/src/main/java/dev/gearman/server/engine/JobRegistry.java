@@ -56,6 +56,9 @@ final class JobRegistry {
 	/** Live jobs per state, over all functions. */
 	private final int[] byState = new int[JobState.values().length];
 
+	/** Jobs that ended per {@link EndReason} since start, for the dashboard's rates. */
+	private final long[] ended = new long[EndReason.values().length];
+
 	/** Payload bytes all live jobs hold. */
 	private long payloadBytes;
 
@@ -155,6 +158,11 @@ final class JobRegistry {
 		return this.due.jobs();
 	}
 
+	/** The first jobs of the due schedule in a state, of one function or all, by due time. */
+	List<Job> dueJobs(JobState state, @Nullable JobFunction function, int max) {
+		return this.due.select(state, function, max);
+	}
+
 	Collection<Job> jobs() {
 		return this.byHandle.values();
 	}
@@ -175,6 +183,11 @@ final class JobRegistry {
 	/** Jobs whose committed row this server owns; readable from any thread. */
 	int storedJobs() {
 		return this.rows.storedJobs();
+	}
+
+	/** Jobs that ended for this reason since start. */
+	long ended(EndReason reason) {
+		return this.ended[reason.ordinal()];
 	}
 
 	/** Whether a store insert is still unanswered: a client may be owed a JOB_CREATED or an ERROR. */
@@ -409,6 +422,20 @@ final class JobRegistry {
 	}
 
 	/**
+	 * Queues at once a job that waits for its time, on an operator's request: an epoch job before its time, or a
+	 * failed job before its next attempt. A waiting job's stored row is told that the attempt is due now; an epoch
+	 * job's row keeps its time, so a restart before a worker takes it schedules it again.
+	 */
+	void runNow(Job job) {
+		this.due.remove(job);
+		if (job.state == JobState.WAITING) {
+			job.dueMillis = this.clock.currentTimeMillis();
+			this.rows.retryLater(job);
+		}
+		toQueue(job);
+	}
+
+	/**
 	 * Nobody waits for a foreground job any more: one that waits is dropped at once, a running one finishes on its
 	 * worker with its result discarded. (gearmand drops a background job a foreground client had joined; here it
 	 * stays.)
@@ -485,6 +512,7 @@ final class JobRegistry {
 		// a JOB_ASSIGN still being written holds its own reference
 		job.freePayload();
 		move(job, JobState.DONE);
+		this.ended[reason.ordinal()]++;
 		this.listener.jobEnded(job.function.name, reason);
 	}
 

@@ -32,6 +32,9 @@ public final class Session {
 
 	String clientId = "-";
 
+	/** When the connection was made, epoch milliseconds by the engine clock; set on the engine thread. */
+	long connectedMillis;
+
 	/** Registered functions with their CAN_DO_TIMEOUT in milliseconds (0 = none), in round-robin order. */
 	final LinkedHashMap<JobFunction, Long> abilities = new LinkedHashMap<>();
 

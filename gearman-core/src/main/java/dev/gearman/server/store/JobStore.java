@@ -1,6 +1,7 @@
 package dev.gearman.server.store;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -172,6 +173,25 @@ public interface JobStore extends AutoCloseable {
 		long[] last = new long[1];
 		replay((job) -> last[0] = Math.max(last[0], job.sequence()));
 		return last[0];
+	}
+
+	/**
+	 * Records that an operator paused or resumed a function, so that a restart keeps it paused. Asynchronous like
+	 * {@link #remove}: called on the engine thread, must not block; a failure is logged by the store (the function
+	 * is then as it was after a restart). Writes for one function are applied in the order they were made. A store
+	 * that keeps nothing ignores it.
+	 * @param function the function name
+	 * @param paused {@code true} when it was paused, {@code false} when it was resumed (or dropped)
+	 */
+	default void setPaused(String function, boolean paused) {
+	}
+
+	/**
+	 * The functions an operator paused and did not resume, read once before the engine serves.
+	 * @return the function names
+	 */
+	default Set<String> pausedFunctions() {
+		return Set.of();
 	}
 
 	/**

@@ -21,8 +21,8 @@ class EngineReportTests extends EngineTestSupport {
 		sync();
 		EngineReport report = engine().report(100).join();
 		assertThat(report.functions()).containsExactly(
-				new EngineSnapshot.FunctionStatus("resize", 0, 0, 1, 0, 1, 0, false),
-				new EngineSnapshot.FunctionStatus("reverse", 0, 0, 0, 1, 1, 0, false));
+				new EngineSnapshot.FunctionStatus("resize", 0, 0, 1, 0, 1, 0, false, 0),
+				new EngineSnapshot.FunctionStatus("reverse", 0, 0, 0, 1, 1, 0, false, 0));
 		assertThat(report.workerCount()).isEqualTo(1);
 		EngineReport.WorkerInfo info = report.workers().get(0);
 		assertThat(info.id()).isEqualTo(worker.id());

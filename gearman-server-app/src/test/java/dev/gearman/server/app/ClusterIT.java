@@ -8,11 +8,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,6 +47,9 @@ import static org.assertj.core.api.Assertions.fail;
  * refused with a message that says so.
  */
 class ClusterIT {
+
+	/** The operator's password on every server: the actuator and the dashboard need a user. */
+	private static final String PASSWORD = "cluster-ops";
 
 	/** The app's default lease. */
 	private static final long LEASE_MILLIS = 5000;
@@ -193,6 +198,12 @@ class ClusterIT {
 		assertThat(listed).hasSize(4);
 		listed.forEach((instance) -> assertThat(instance.has("lastHeartbeat") && instance.has("storedJobs")
 				&& instance.has("name")).as("instance %s", instance).isTrue());
+		// and the dashboard, with how many jobs each holds
+		await("the instances on the dashboard", 30,
+				() -> actuator(restarted, "/dashboard/api/overview").at("/store/instances").size() == 4);
+		JsonNode shown = actuator(restarted, "/dashboard/api/overview").at("/store/instances");
+		shown.forEach((instance) -> assertThat(instance.has("lastHeartbeat") && instance.has("storedJobs")
+				&& instance.has("state")).as("instance %s", instance).isTrue());
 	}
 
 	/** GET on the app's actuator, on the HTTP port its log names. */
@@ -202,7 +213,10 @@ class ClusterIT {
 		try {
 			HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
 				.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + path)).timeout(Duration.ofSeconds(10))
+				.header("Authorization", "Basic " + Base64.getEncoder()
+					.encodeToString(("ops:" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
 				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
 			return JsonMapper.builder().build().readTree(response.body());
 		}
 		catch (IOException ex) {
@@ -335,7 +349,8 @@ class ClusterIT {
 
 	private static String[] databaseArguments(String url) {
 		return new String[] { "--spring.datasource.url=" + url, "--spring.datasource.username=gearman",
-				"--spring.datasource.password=gearman" };
+				"--spring.datasource.password=gearman", "--gearman.server.http.users.ops.password={noop}" + PASSWORD,
+				"--gearman.server.http.users.ops.roles=operator" };
 	}
 
 	/** The unique ids a client got JOB_CREATED for, with the handles. */

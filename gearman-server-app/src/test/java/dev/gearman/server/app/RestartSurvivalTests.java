@@ -108,7 +108,7 @@ class RestartSurvivalTests {
 			}
 			assertThat(QueueSchemaFixtures.history(context.getBean(DataSource.class), QueueSchema.HISTORY_TABLE))
 				.containsExactly("1 BASELINE gearman_queue made before gearman_schema_history",
-						QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3);
+						QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3, QueueSchemaFixtures.VERSION_4);
 		}
 		assertThat(ran).containsExactly("from the old data directory");
 	}

@@ -87,13 +87,13 @@ public class GearmanEndpoint {
 		List<EngineReport.WorkerInfo> workers = new ArrayList<>(report.workers().size());
 		for (EngineReport.WorkerInfo w : report.workers()) {
 			workers.add(new EngineReport.WorkerInfo(w.id(), w.address(), REDACTED, w.identity(), w.functions(),
-					w.runningJobs(), w.sleeping()));
+					w.runningJobs(), w.sleeping(), w.connectedSince(), w.runningHandles(), w.functionCount()));
 		}
 		List<EngineReport.JobInfo> jobs = new ArrayList<>(report.jobs().size());
 		for (EngineReport.JobInfo j : report.jobs()) {
 			jobs.add(new EngineReport.JobInfo(j.handle(), j.function(), j.unique().isEmpty() ? "" : REDACTED,
 					j.priority(), j.state(), j.background(), j.retries(), j.persisted(), j.worker(), j.clients(),
-					j.whenToRun()));
+					j.whenToRun(), j.dueMillis()));
 		}
 		return new GearmanDescriptor(report.server(), report.functions(), workers, report.workerCount(), jobs,
 				report.jobCount(), report.instances());

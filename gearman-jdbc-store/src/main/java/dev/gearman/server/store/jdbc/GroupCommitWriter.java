@@ -330,9 +330,10 @@ final class GroupCommitWriter {
 		if (this.pendingWrites.isEmpty()) {
 			this.pendingWritesSinceNanos = System.nanoTime();
 		}
-		if (write instanceof StoreOperation.RetryLater || write instanceof StoreOperation.Bury) {
-			// a failed attempt or a move to the dead letters is state a restart must find: commit it now rather
-			// than let it wait for the next inserts (a lost delete only runs a finished job again)
+		if (write instanceof StoreOperation.RetryLater || write instanceof StoreOperation.Bury
+				|| write instanceof StoreOperation.Pause) {
+			// a failed attempt, a move to the dead letters or a pause is state a restart must find: commit it now
+			// rather than let it wait for the next inserts (a lost delete only runs a finished job again)
 			this.pendingWritesSinceNanos = System.nanoTime() - ROW_WRITE_DELAY_NANOS;
 		}
 		this.pendingWrites.add(write);

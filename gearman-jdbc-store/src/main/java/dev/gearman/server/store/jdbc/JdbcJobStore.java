@@ -3,6 +3,7 @@ package dev.gearman.server.store.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -18,12 +19,15 @@ import dev.gearman.server.store.JobStoreListener;
 import dev.gearman.server.store.StoreInstance;
 import dev.gearman.server.store.StoredJob;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link JobStore} on the {@code gearman_queue} table of any JDBC database (H2, PostgreSQL and
- * MySQL/MariaDB are tested), with the dead letters ({@code gearman_dead_letter}) and the job history
- * ({@code gearman_job_history}) beside it. The tables come from {@link QueueSchema#migrate}, which applies the Flyway
- * migrations under {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
+ * MySQL/MariaDB are tested), with the dead letters ({@code gearman_dead_letter}), the job history
+ * ({@code gearman_job_history}) and the paused functions ({@code gearman_paused_function}) beside it. The tables come
+ * from {@link QueueSchema#migrate}, which applies the Flyway migrations under
+ * {@code classpath:db/gearman/{h2,postgresql,mysql}} with a history table of their own.
  * <p>
  * Inserts and deletes from every connection are handed to writer threads that commit them in batches (group
  * commit); an insert's callback, and so the client's JOB_CREATED, comes after the commit. Jobs are spread over
@@ -42,6 +46,8 @@ import org.jspecify.annotations.Nullable;
  * alone: a second one that joins refuses to start.
  */
 public final class JdbcJobStore implements JobStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(JdbcJobStore.class);
 
 	private final DataSource dataSource;
 
@@ -179,6 +185,35 @@ public final class JdbcJobStore implements JobStore {
 	public void bury(DeadLetter letter) {
 		writerFor(letter.function(), letter.unique())
 			.writeRow(new StoreOperation.Bury(letter, this.membership.checkedOwner()));
+	}
+
+	/**
+	 * Rides along with the next commit of the function's writer, so one function's pauses and resumes keep their
+	 * order. A name longer than the table takes is not kept (the function is paused until the server stops).
+	 */
+	@Override
+	public void setPaused(String function, boolean paused) {
+		if (function.length() > QueueTable.MAX_FUNCTION_LENGTH) {
+			logger.warn("Function names longer than {} characters cannot be stored: the pause of a function of {}"
+					+ " characters does not outlive a restart", QueueTable.MAX_FUNCTION_LENGTH, function.length());
+			return;
+		}
+		writerFor(function, "").writeRow(new StoreOperation.Pause(function, paused, System.currentTimeMillis()));
+	}
+
+	/**
+	 * Reads {@code gearman_paused_function}.
+	 * @throws IllegalStateException if the database cannot be read
+	 */
+	@Override
+	public Set<String> pausedFunctions() {
+		try {
+			return PausedFunctionTable.read(this.dataSource, this.settings.queryTimeoutSeconds());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read the paused functions from "
+					+ PausedFunctionTable.NAME, ex);
+		}
 	}
 
 	@Override

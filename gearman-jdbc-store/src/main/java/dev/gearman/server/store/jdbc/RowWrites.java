@@ -11,14 +11,15 @@ import dev.gearman.server.store.DeadLetter;
 import dev.gearman.server.store.jdbc.StoreOperation.Bury;
 import dev.gearman.server.store.jdbc.StoreOperation.Delete;
 import dev.gearman.server.store.jdbc.StoreOperation.History;
+import dev.gearman.server.store.jdbc.StoreOperation.Pause;
 import dev.gearman.server.store.jdbc.StoreOperation.RetryLater;
 import dev.gearman.server.store.jdbc.StoreOperation.RowWrite;
 
 /**
  * The SQL of a group commit's {@link RowWrite}s, one JDBC batch per kind, inside the {@link QueueTransaction} that
  * carries them: moves to the dead letters first (each copies its job's row before the row is deleted), then
- * deletes, then failed attempts, then job history events. Every kind but the history names its row by the full key
- * and sequence, and each is safe to run twice.
+ * deletes, then failed attempts, then job history events, then pauses of functions. Every kind of a job but the
+ * history names its row by the full key and sequence, a pause by its function, and each is safe to run twice.
  */
 final class RowWrites {
 
@@ -30,6 +31,7 @@ final class RowWrites {
 		List<Bury> buried = new ArrayList<>();
 		List<RetryLater> retries = new ArrayList<>();
 		List<JobEvent> events = new ArrayList<>();
+		List<Pause> pauses = new ArrayList<>();
 		for (RowWrite write : writes) {
 			if (write instanceof Delete delete) {
 				deletes.add(delete);
@@ -47,6 +49,9 @@ final class RowWrites {
 			else if (write instanceof History history) {
 				events.add(history.event());
 			}
+			else if (write instanceof Pause pause) {
+				pauses.add(pause);
+			}
 		}
 		if (!buried.isEmpty()) {
 			bury(connection, buried, queryTimeout);
@@ -59,6 +64,9 @@ final class RowWrites {
 		}
 		if (!events.isEmpty()) {
 			JdbcJobHistory.insert(connection, events, queryTimeout);
+		}
+		if (!pauses.isEmpty()) {
+			PausedFunctionTable.apply(connection, pauses, queryTimeout);
 		}
 	}
 

@@ -146,6 +146,16 @@ sealed interface StoreOperation {
 	}
 
 	/**
+	 * An operator paused or resumed a function (see {@link dev.gearman.server.store.JobStore#setPaused}): its row in
+	 * {@code gearman_paused_function} is written or deleted.
+	 * @param function the function name
+	 * @param paused whether it is paused now
+	 * @param atMillis when, epoch milliseconds
+	 */
+	record Pause(String function, boolean paused, long atMillis) implements RowWrite {
+	}
+
+	/**
 	 * No write: wakes the writer from its wait on the queue, so that closing does not wait out a poll.
 	 */
 	enum Wake implements StoreOperation {

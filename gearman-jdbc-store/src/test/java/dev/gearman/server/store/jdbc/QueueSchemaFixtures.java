@@ -43,6 +43,8 @@ public final class QueueSchemaFixtures {
 
 	/** How the history names the migration that lets several servers share the queue. */
 	public static final String VERSION_3 = "3 SQL shared queue";
+	/** How the history names the migration that added the paused functions. */
+	public static final String VERSION_4 = "4 SQL paused functions";
 
 	/**
 	 * Makes {@code gearman_queue} as the server app did before {@link QueueSchema}: Spring Boot's Flyway with

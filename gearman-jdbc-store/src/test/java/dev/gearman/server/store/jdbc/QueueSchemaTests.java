@@ -37,9 +37,10 @@ class QueueSchemaTests {
 	@EnumSource(TestDatabase.class)
 	void freshDatabaseGetsTheQueueAndAHistoryOfItsOwn(TestDatabase database) {
 		DataSource dataSource = emptyDataSource(database);
-		assertThat(QueueSchema.migrate(dataSource)).isEqualTo(3);
+		assertThat(QueueSchema.migrate(dataSource)).isEqualTo(4);
 		assertThat(history(dataSource, QueueSchema.HISTORY_TABLE)).containsExactly("1 SQL gearman queue",
-				QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3);
+				QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3,
+				QueueSchemaFixtures.VERSION_4);
 		assertThat(countRows(dataSource, "gearman_queue")).isZero();
 		assertThat(QueueSchema.migrate(dataSource)).as("migrations run on a database that is up to date").isZero();
 	}
@@ -50,10 +51,11 @@ class QueueSchemaTests {
 		DataSource dataSource = emptyDataSource(database);
 		// the application's V1, in its own history table (Flyway's default, as Spring Boot's Flyway uses)
 		Flyway.configure().dataSource(dataSource).locations("classpath:db/application").load().migrate();
-		assertThat(QueueSchema.migrate(dataSource)).isEqualTo(3);
+		assertThat(QueueSchema.migrate(dataSource)).isEqualTo(4);
 		assertThat(history(dataSource, QueueSchema.HISTORY_TABLE)).containsExactly(
 				"0 BASELINE tables other than gearman_queue", "1 SQL gearman queue", QueueSchemaFixtures.VERSION_2,
-				QueueSchemaFixtures.VERSION_3);
+				QueueSchemaFixtures.VERSION_3,
+				QueueSchemaFixtures.VERSION_4);
 		assertThat(history(dataSource, "flyway_schema_history")).containsExactly("1 SQL orders");
 		assertThat(countRows(dataSource, "gearman_queue")).isZero();
 		assertThat(countRows(dataSource, "app_order")).isZero();
@@ -66,10 +68,11 @@ class QueueSchemaTests {
 		QueueSchemaFixtures.migrateTheOldWay(dataSource);
 		QueueSchemaFixtures.storeJob(dataSource,
 				new StoredJob("f", "u", 1, "data".getBytes(StandardCharsets.UTF_8), 0, 1));
-		assertThat(QueueSchema.migrate(dataSource)).as("the versions after the baseline").isEqualTo(2);
+		assertThat(QueueSchema.migrate(dataSource)).as("the versions after the baseline").isEqualTo(3);
 		assertThat(history(dataSource, QueueSchema.HISTORY_TABLE)).containsExactly(
 				"1 BASELINE gearman_queue made before gearman_schema_history", QueueSchemaFixtures.VERSION_2,
-				QueueSchemaFixtures.VERSION_3);
+				QueueSchemaFixtures.VERSION_3,
+				QueueSchemaFixtures.VERSION_4);
 		assertThat(history(dataSource, "flyway_schema_history")).containsExactly("1 SQL gearman queue");
 		assertThat(countRows(dataSource, "gearman_queue")).isEqualTo(1);
 		assertThat(QueueSchema.migrate(dataSource)).isZero();

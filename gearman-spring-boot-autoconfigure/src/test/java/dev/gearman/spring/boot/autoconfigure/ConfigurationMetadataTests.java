@@ -79,6 +79,21 @@ class ConfigurationMetadataTests {
 			.isEqualTo(1000);
 	}
 
+	@Test
+	void dashboardPropertiesShouldBeDescribedWithTheirDefaults() throws Exception {
+		Map<String, JsonNode> properties = properties();
+		for (String name : List.of("enabled", "refresh-interval", "sample-interval")) {
+			JsonNode property = properties.get("gearman.dashboard." + name);
+			assertThat(property).as("metadata of gearman.dashboard.%s", name).isNotNull();
+			assertThat(property.path("description").asString("")).as("description of %s", name).isNotBlank();
+		}
+		assertThat(properties.get("gearman.dashboard.enabled").get("defaultValue").asBoolean()).isTrue();
+		assertThat(properties.get("gearman.dashboard.refresh-interval").get("defaultValue").asString())
+			.isEqualTo("2s");
+		assertThat(properties.get("gearman.dashboard.sample-interval").get("defaultValue").asString())
+			.isEqualTo("10s");
+	}
+
 	private static Map<String, JsonNode> properties() throws Exception {
 		try (InputStream in = ConfigurationMetadataTests.class
 			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

@@ -52,8 +52,8 @@ class GearmanEndpointAutoConfigurationTests {
 				GearmanEndpoint.GearmanDescriptor report = context.getBean(GearmanEndpoint.class).gearman();
 				assertThat(report.server().state()).isEqualTo("RUNNING");
 				assertThat(report.server().port()).isEqualTo(server.port());
-				assertThat(report.functions())
-					.containsExactly(new EngineSnapshot.FunctionStatus("thumbnail", 1, 0, 0, 0, 1, 0, false));
+				assertThat(report.functions()).containsExactly(
+						new EngineSnapshot.FunctionStatus("thumbnail", 1, 0, 0, 0, 1, 0, false, 0));
 				assertThat(report.workers()).extracting(EngineReport.WorkerInfo::clientId).containsExactly("thumbnailer");
 				assertThat(report.workers().get(0).functions()).containsExactly("thumbnail");
 				assertThat(report.jobCount()).isEqualTo(1);

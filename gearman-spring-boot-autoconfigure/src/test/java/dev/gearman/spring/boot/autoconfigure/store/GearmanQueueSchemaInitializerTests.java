@@ -52,7 +52,7 @@ class GearmanQueueSchemaInitializerTests {
 			assertThat(context).hasNotFailed().hasSingleBean(GearmanQueueSchemaInitializer.class);
 			DataSource dataSource = context.getBean(DataSource.class);
 			assertThat(history(dataSource, QueueSchema.HISTORY_TABLE)).containsExactly("1 SQL gearman queue",
-					QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3);
+					QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3, QueueSchemaFixtures.VERSION_4);
 			assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
 			assertThat(context.getBean(GearmanServer.class).isRunning()).isTrue();
 		});
@@ -69,7 +69,7 @@ class GearmanQueueSchemaInitializerTests {
 				assertThat(history(dataSource, "flyway_schema_history")).containsExactly("1 SQL orders");
 				assertThat(history(dataSource, QueueSchema.HISTORY_TABLE))
 					.containsExactly("0 BASELINE tables other than gearman_queue", "1 SQL gearman queue",
-							QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3);
+							QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3, QueueSchemaFixtures.VERSION_4);
 				assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
 				// the application's bean is defined before any auto-configured one, yet finds the table made
 				assertThat(context.getBean(QueueReader.class).rowsAtStartup()).isZero();
@@ -100,7 +100,7 @@ class GearmanQueueSchemaInitializerTests {
 						.containsExactly("stored before the upgrade"));
 				assertThat(history(context.getBean(DataSource.class), QueueSchema.HISTORY_TABLE))
 					.containsExactly("1 BASELINE gearman_queue made before gearman_schema_history",
-							QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3);
+							QueueSchemaFixtures.VERSION_2, QueueSchemaFixtures.VERSION_3, QueueSchemaFixtures.VERSION_4);
 			});
 	}
 

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the Gearman dashboard ({@code gearman-dashboard}) for an embedded job server.
+ */
+@NullMarked
+package dev.gearman.spring.boot.autoconfigure.dashboard;
+
+import org.jspecify.annotations.NullMarked;
