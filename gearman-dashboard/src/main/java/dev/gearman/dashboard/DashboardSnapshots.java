@@ -123,19 +123,27 @@ public final class DashboardSnapshots implements AutoCloseable {
 		return this.taken.get();
 	}
 
-	/** Starts a snapshot unless one is being taken already. */
+	/**
+	 * Starts a snapshot unless one is being taken already, or one was taken within the interval since the caller
+	 * looked (a request that found none must not start a second one just after the first completed).
+	 */
 	private synchronized CompletableFuture<Taken> refresh() {
+		Taken known = this.last;
+		if (known != null && this.nanoClock.getAsLong() - known.nanos < this.intervalNanos) {
+			return CompletableFuture.completedFuture(known);
+		}
 		if (this.inFlight == null) {
 			CompletableFuture<Taken> next = CompletableFuture.supplyAsync(this::take, this.executor);
 			this.inFlight = next;
 			next.whenComplete((done, failure) -> {
 				synchronized (this) {
+					// the new snapshot is known before the next refresh may start another
+					if (done != null) {
+						this.last = done;
+					}
 					this.inFlight = null;
 				}
-				if (done != null) {
-					this.last = done;
-				}
-				else {
+				if (done == null) {
 					logger.debug("No snapshot of the job server for the dashboard: {}", failure.toString());
 				}
 			});
