@@ -66,7 +66,7 @@ class GearmanJdbcStoreAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("gearman.server.store.type=jdbc", "gearman.server.store.initialize-schema=false",
 					"spring.datasource.url=" + databaseWith("autoconfig-own-schema", "V1__gearman_queue.sql",
-							"V2__retries_dead_letters_history.sql", "V3__shared_queue.sql"))
+							"V2__retries_dead_letters_history.sql", "V3__shared_queue.sql", "V4__paused_functions.sql"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(GearmanQueueSchemaInitializer.class);
 				assertThat(context.getBean(JobStore.class).isAvailable()).isTrue();
