@@ -44,11 +44,11 @@ final class DeadLetterRequeues {
 			return;
 		}
 		if (function.isFull(Priority.of(letter.priority()))
-				|| !this.registry.hasRoomFor(function, letter.data().length)) {
+				|| !this.registry.counts().hasRoomFor(function, letter.data().length)) {
 			refuse(done, "the queue of '" + letter.function() + "' is full");
 			return;
 		}
-		this.registry.restore(function, letter, done);
+		this.registry.restorer().restore(function, letter, done);
 	}
 
 	private static void refuse(CompletableFuture<String> done, String why) {

@@ -43,7 +43,7 @@ final class Drain {
 	/** Completes the drain once idle; runs after every batch of commands. */
 	void completeIfIdle() {
 		CompletableFuture<Void> future = this.drained;
-		if (future != null && !future.isDone() && this.registry.running() == 0 && !this.registry.storing()) {
+		if (future != null && !future.isDone() && this.registry.counts().running() == 0 && !this.registry.storing()) {
 			future.complete(null);
 		}
 	}

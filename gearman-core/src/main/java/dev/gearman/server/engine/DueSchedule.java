@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Jobs whose time has not come: epoch jobs (SUBMIT_JOB_EPOCH) and jobs waiting to be retried, by due time, with one
- * engine-loop timer armed for the earliest. Part of {@link JobRegistry}, which moves due jobs to their queues.
+ * engine-loop timer armed for the earliest. Part of {@link WaitingJobs}, which moves due jobs to their queues.
  * Engine-thread only.
  */
 final class DueSchedule {

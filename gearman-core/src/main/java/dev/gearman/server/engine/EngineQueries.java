@@ -115,11 +115,11 @@ public final class EngineQueries {
 	 * @return the counters, completed on the engine thread
 	 */
 	public CompletableFuture<Counters> counters() {
+		JobCounts counts = this.registry.counts();
 		return this.engine.call(() -> new Counters(this.sessions.size(),
-				this.registry.count(JobState.QUEUED) + this.registry.count(JobState.STORING),
-				this.registry.running(), this.registry.count(JobState.WAITING),
-				this.registry.count(JobState.SCHEDULED), this.registry.ended(EndReason.COMPLETED),
-				this.registry.ended(EndReason.FAILED) + this.registry.ended(EndReason.DEAD)));
+				counts.count(JobState.QUEUED) + counts.count(JobState.STORING), counts.running(),
+				counts.count(JobState.WAITING), counts.count(JobState.SCHEDULED), counts.ended(EndReason.COMPLETED),
+				counts.ended(EndReason.FAILED) + counts.ended(EndReason.DEAD)));
 	}
 
 	static void requireDueState(JobState state) {
@@ -163,7 +163,7 @@ public final class EngineQueries {
 
 	/** A page of the due schedule's jobs in a state, of one function or all, stepping over at most a bounded number. */
 	private JobPage due(@Nullable JobFunction function, JobState state, int offset, int limit) {
-		int total = (function != null) ? function.count(state) : this.registry.count(state);
+		int total = (function != null) ? function.count(state) : this.registry.counts().count(state);
 		if (offset > MAX_OFFSET) {
 			return new JobPage(List.of(), total);
 		}

@@ -30,7 +30,7 @@ public record EngineSnapshot(int connections, int workerConnections, int jobs, i
 				workers++;
 			}
 		}
-		return new EngineSnapshot(sessions.size(), workers, registry.size(), registry.running(), functions, failures,
+		return new EngineSnapshot(sessions.size(), workers, registry.size(), registry.counts().running(), functions, failures,
 				draining);
 	}
 

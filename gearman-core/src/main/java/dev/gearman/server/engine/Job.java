@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One job and everything the engine tracks about it. Engine-thread only. Its state and the tables it is in are
- * changed by {@link JobRegistry} alone; other classes read it. The {@code prev}/{@code next} links make it a node of
+ * changed by {@link JobRegistry} and its parts alone; other classes read it. The {@code prev}/{@code next} links make it a node of
  * its function's {@link JobList}, so a job leaves a queue in O(1) when it is cancelled or abandoned.
  */
 final class Job {

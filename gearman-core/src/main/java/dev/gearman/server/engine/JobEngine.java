@@ -240,7 +240,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	public void adopt(List<StoredJob> jobs) {
 		this.loop.execute(() -> {
 			for (StoredJob stored : jobs) {
-				this.registry.adopt(stored, this.functions.functionForReplay(stored.function()));
+				this.registry.restorer().adopt(stored, this.functions.functionForReplay(stored.function()));
 			}
 		});
 	}
@@ -418,7 +418,7 @@ public final class JobEngine implements AutoCloseable, JobOwner {
 	}
 
 	/** What the registry holds, for tests that check a scenario leaves nothing behind. */
-	CompletableFuture<JobRegistry.Census> census() {
+	CompletableFuture<JobCensus> census() {
 		return call(() -> this.registry.census(this.functions.all()));
 	}
 

@@ -73,7 +73,7 @@ final class ReplayBacklog implements AutoCloseable {
 	/** Loads what fits the budget, before the port opens; returns how many jobs were loaded. */
 	long loadAtStart() {
 		this.upTo = this.store.lastSequence();
-		this.registry.numberAfter(this.upTo);
+		this.registry.restorer().numberAfter(this.upTo);
 		long[] loaded = new long[1];
 		this.store.replay(Long.MIN_VALUE, this.upTo, (job) -> {
 			if (!fits(job)) {
@@ -170,7 +170,7 @@ final class ReplayBacklog implements AutoCloseable {
 	}
 
 	private void load(StoredJob job) {
-		this.registry.replay(job, this.functions.functionForReplay(job.function()));
+		this.registry.restorer().replay(job, this.functions.functionForReplay(job.function()));
 		this.after = job.sequence();
 	}
 
@@ -180,7 +180,7 @@ final class ReplayBacklog implements AutoCloseable {
 	}
 
 	private long used() {
-		return this.registry.payloadBytes() + this.registry.size() * JOB_OVERHEAD;
+		return this.registry.counts().payloadBytes() + this.registry.size() * JOB_OVERHEAD;
 	}
 
 	private static long cost(StoredJob job) {

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's side of the {@link JobStore}: inserts with the replies that wait for them, deletes of exactly
  * one job's row, and the moves to and from the dead letters (kept by the store, or in memory if it keeps none).
- * Part of {@link JobRegistry}, which decides what a job does once its insert is answered. Engine-thread only; the
- * store answers on its own threads and the answer is handed back to the engine loop.
+ * Part of {@link JobRegistry}; {@link Admissions} decides what a job does once its insert is answered.
+ * Engine-thread only; the store answers on its own threads and the answer is handed back to the engine loop.
  */
 final class StoreWrites {
 

@@ -94,7 +94,7 @@ final class Submissions {
 		byte[] data = keepBuffer ? NO_DATA : packet.data();
 		Job existing = this.registry.coalescable(function, unique, data);
 		if (existing != null) {
-			this.registry.join(existing, client, background);
+			this.registry.admissions().join(existing, client, background);
 			return;
 		}
 		if (function.isFull(priority)) {
@@ -102,7 +102,7 @@ final class Submissions {
 			return;
 		}
 		long size = (packet.dataBuffer() != null) ? packet.dataBuffer().readableBytes() : packet.data().length;
-		if (!this.registry.hasRoomFor(function, size)) {
+		if (!this.registry.counts().hasRoomFor(function, size)) {
 			// payloads are what fills the memory: a queue of a few large jobs is as full as one of many small ones
 			this.outbox.send(client, Packet.error("QUEUE_ERROR", "Job queue is full (queued bytes)"));
 			return;
@@ -113,7 +113,7 @@ final class Submissions {
 		if (!background) {
 			this.registry.attach(client, job);
 		}
-		this.registry.admit(job, client);
+		this.registry.admissions().admit(job, client);
 	}
 
 	private static @Nullable Long parseEpoch(String text) {

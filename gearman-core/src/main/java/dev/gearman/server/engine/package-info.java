@@ -6,9 +6,12 @@
  * <p>
  * Who owns what:
  * <ul>
- * <li>{@code JobRegistry}: the jobs, their unique-id reservations, their stored rows, the queues and epoch schedule
- * they wait in, and every move of their {@link dev.gearman.server.engine.JobState} (checked against the allowed
- * moves); one {@code end} for every way a job ends ({@link dev.gearman.server.engine.EndReason}).</li>
+ * <li>{@code JobRegistry}: the jobs, their unique-id reservations, and every move of their
+ * {@link dev.gearman.server.engine.JobState} (checked against the allowed moves); one {@code end} for every way a
+ * job ends ({@link dev.gearman.server.engine.EndReason}). Its parts: {@code StoreWrites} (their stored rows),
+ * {@code WaitingJobs} (the queues and epoch schedule they wait in), {@code JobCounts}, {@code JobNumbers},
+ * {@code Admissions} (new jobs, answered after the store's commit) and {@code JobRestorer} (jobs from stored
+ * rows).</li>
  * <li>{@code FunctionTable} / {@code JobFunction}: the functions, each with its priority queues, its workers and
  * sleepers, its limits and its counts per state.</li>
  * <li>{@code ConnectionCommands}: the open sessions; connect, disconnect, ECHO, OPTION_REQ, SET_CLIENT_ID.</li>

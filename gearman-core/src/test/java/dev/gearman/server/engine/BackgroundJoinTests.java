@@ -38,7 +38,7 @@ class BackgroundJoinTests extends EngineTestSupport {
 		assertAssigned(grab(worker), handle, "f", "data");
 		complete(worker, handle, "done");
 		assertThat(this.durable.removes.poll(3, TimeUnit.SECONDS)).isEqualTo("f/invoice-7");
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test
@@ -109,7 +109,7 @@ class BackgroundJoinTests extends EngineTestSupport {
 		background.expectError("QUEUE_ERROR");
 		assertThat(showJobs()).isEqualTo(".\n");
 		expectNoJob(worker("f"));
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test

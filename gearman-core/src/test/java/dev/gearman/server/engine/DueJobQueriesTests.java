@@ -93,7 +93,7 @@ class DueJobQueriesTests extends EngineTestSupport {
 		assertThat(engine().runNow(handle).join()).isTrue();
 		assertAssigned(grab(worker), handle, "f", "data");
 		complete(worker, handle, "done");
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test
@@ -111,7 +111,7 @@ class DueJobQueriesTests extends EngineTestSupport {
 		assertThat(engine().cancelWaiting("nope", JobState.SCHEDULED).join()).isZero();
 		assertThat(engine().cancelWaiting(null, JobState.SCHEDULED).join()).isEqualTo(2);
 		assertThat(engine().queries().findJob(kept).join()).isEmpty();
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test

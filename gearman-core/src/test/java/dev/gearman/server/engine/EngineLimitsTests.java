@@ -127,7 +127,7 @@ class EngineLimitsTests extends EngineTestSupport {
 		assertThat(admin("cancel job " + second)).isEqualTo("OK\r\n");
 		client.send(PacketType.GET_STATUS_UNIQUE, "shared");
 		client.expect(PacketType.STATUS_RES_UNIQUE, "shared", "0", "0", "0", "0", "0");
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test

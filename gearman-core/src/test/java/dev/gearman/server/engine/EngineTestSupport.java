@@ -78,7 +78,7 @@ abstract class EngineTestSupport {
 	}
 
 	/** What the engine's registry holds now. */
-	JobRegistry.Census census() {
+	JobCensus census() {
 		return engine().census().join();
 	}
 

@@ -216,7 +216,7 @@ class JobLifecycleTests extends EngineTestSupport {
 		Throwable failure = engine.call(() -> {
 			JobRegistry registry = new JobRegistry("H:t", NonDurableJobStore.INSTANCE, engine.loop(),
 					EngineListener.NONE, new Outbox());
-			registry.replay(new StoredJob("f", "u", 1, new byte[0], 0, 1), new FunctionTable(0, 0, 512, 0, engine.loop(), dev.gearman.server.retry.RetryRules.of(dev.gearman.server.retry.RetryPolicy.GEARMAND)).functionForReplay("f"));
+			registry.restorer().replay(new StoredJob("f", "u", 1, new byte[0], 0, 1), new FunctionTable(0, 0, 512, 0, engine.loop(), dev.gearman.server.retry.RetryRules.of(dev.gearman.server.retry.RetryPolicy.GEARMAND)).functionForReplay("f"));
 			Job job = registry.byHandle("H:t:1");
 			registry.end(job, EndReason.CANCELLED);
 			try {
@@ -234,7 +234,7 @@ class JobLifecycleTests extends EngineTestSupport {
 	}
 
 	private void assertNothingLeft() {
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 		assertThat(this.rows.live).as("stored rows").isEmpty();
 	}
 

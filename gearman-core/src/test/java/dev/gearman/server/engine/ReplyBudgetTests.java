@@ -50,7 +50,7 @@ class ReplyBudgetTests extends EngineTestSupport {
 		slow.expect(PacketType.ECHO_RES);
 		slow.disconnect();
 		assertThat(status()).as("no job from a command that was held").isEqualTo(".\n");
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test

@@ -69,7 +69,7 @@ class RetryTests extends EngineTestSupport {
 			assertThat(letter.stored()).isTrue();
 			assertThat(TestPeer.text(letter.data())).isEqualTo("data");
 		});
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test
@@ -137,7 +137,7 @@ class RetryTests extends EngineTestSupport {
 		advance(Duration.ofMinutes(1));
 		expectNoJob(worker);
 		assertThat(this.rows.removed).containsExactly("f/u");
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test

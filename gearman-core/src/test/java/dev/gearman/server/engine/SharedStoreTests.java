@@ -96,7 +96,7 @@ class SharedStoreTests extends EngineTestSupport {
 		complete(worker, live, "r");
 		client.expectData(PacketType.WORK_COMPLETE, "r", live);
 		sync();
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test
@@ -180,7 +180,7 @@ class SharedStoreTests extends EngineTestSupport {
 		waiting.expectData(PacketType.WORK_COMPLETE, "result", joined);
 		sync();
 		assertThat(this.shared.removes).as("rows of jobs another server owns now").isEmpty();
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test
@@ -207,7 +207,7 @@ class SharedStoreTests extends EngineTestSupport {
 		expectNoJob(worker);
 		sync();
 		assertThat(this.shared.removes).isEmpty();
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 	@Test

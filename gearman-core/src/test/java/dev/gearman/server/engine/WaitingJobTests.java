@@ -44,7 +44,7 @@ class WaitingJobTests extends EngineTestSupport {
 		assertAssigned(grab(worker), handle, "f", "data");
 		complete(worker, handle, "done");
 		client.expectData(PacketType.WORK_COMPLETE, "done", handle);
-		assertThat(census()).isEqualTo(JobRegistry.Census.EMPTY);
+		assertThat(census()).isEqualTo(JobCensus.EMPTY);
 	}
 
 }
