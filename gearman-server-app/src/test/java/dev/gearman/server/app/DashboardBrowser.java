@@ -103,6 +103,18 @@ final class DashboardBrowser implements AutoCloseable {
 		return until((driver) -> driver.findElement(By.cssSelector(css)).getText());
 	}
 
+	/**
+	 * Waits until the first element the selector finds reads a number, and returns it: a count the store answers
+	 * (dead letters) reads "–" in a snapshot taken while the store was slow to answer, and the page refreshes.
+	 */
+	int count(String css) {
+		String text = until((driver) -> {
+			String shown = driver.findElement(By.cssSelector(css)).getText();
+			return shown.replace(",", "").matches("\\d+") ? shown : null;
+		});
+		return Integer.parseInt(text.replace(",", ""));
+	}
+
 	/** Waits until the first element the selector finds reads the text (the page refreshes itself meanwhile). */
 	void waitForText(String css, String expected) {
 		try {

@@ -103,7 +103,7 @@ class DashboardPageTests extends DashboardTestSupport {
 		this.peers.phpWorker("fail", function, "count=2");
 		String handle = this.peers.submit(function, 1, payload, "mail-", "normal").get(0);
 		DashboardBrowser browser = operator();
-		int deadBefore = number(browser.text("#total-dead"));
+		int deadBefore = browser.count("#total-dead");
 
 		// the first attempt failed: the job waits an hour for its next one, unless an operator runs it now
 		browser.open("/dashboard/retrying?function=" + function);

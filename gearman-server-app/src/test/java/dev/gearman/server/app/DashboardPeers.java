@@ -2,8 +2,8 @@ package dev.gearman.server.app;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,12 +121,22 @@ final class DashboardPeers implements AutoCloseable {
 		return this.processes.get(process);
 	}
 
-	private static String resource(String name) {
-		try {
-			return Path.of(DashboardPeers.class.getClassLoader().getResource(name).toURI()).toString();
+	/**
+	 * A script of the test class path as a file: copied out, since in a full build gearman-core's scripts come from
+	 * its test jar, not from a directory.
+	 */
+	private String resource(String name) {
+		Path file = this.dir.resolve("scripts").resolve(name);
+		try (InputStream in = DashboardPeers.class.getClassLoader().getResourceAsStream(name)) {
+			assertThat(in).as("test resource %s", name).isNotNull();
+			if (!Files.exists(file)) {
+				Files.createDirectories(file.getParent());
+				Files.copy(in, file);
+			}
+			return file.toString();
 		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException(ex);
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

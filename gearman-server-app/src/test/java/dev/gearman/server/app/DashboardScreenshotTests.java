@@ -27,7 +27,7 @@ class DashboardScreenshotTests extends DashboardTestSupport {
 	@Test
 	void everyViewShouldShowTheSceneAndBePhotographed() throws Exception {
 		DashboardBrowser browser = operator();
-		int deadBefore = DashboardPageTests.number(browser.text("#total-dead"));
+		int deadBefore = browser.count("#total-dead");
 		// throughput for the charts: batches of jobs through a PHP worker, with pauses between them
 		Path done = this.dir.resolve("invoices.log");
 		this.peers.phpWorker("log", "generate-invoice", "count=600", "log=" + done);
