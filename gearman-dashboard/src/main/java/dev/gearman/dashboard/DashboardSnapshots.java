@@ -70,6 +70,9 @@ public final class DashboardSnapshots implements AutoCloseable {
 
 	private @Nullable CompletableFuture<Taken> inFlight;
 
+	/** Whether the last count of dead letters failed; snapshot thread only. */
+	private boolean deadLettersFailing;
+
 	/**
 	 * Creates the snapshots of a server.
 	 * @param server the server
@@ -210,14 +213,20 @@ public final class DashboardSnapshots implements AutoCloseable {
 			return null;
 		}
 		try {
-			return operations.deadLetters().counts().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			Map<String, Long> counts = operations.deadLetters().counts().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			this.deadLettersFailing = false;
+			return counts;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return null;
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			logger.debug("No dead letter counts for the dashboard: {}", ex.toString());
+			// once per outage: the dashboard shows '–' meanwhile
+			if (!this.deadLettersFailing) {
+				this.deadLettersFailing = true;
+				logger.warn("No dead letter counts for the dashboard: {}", ex.toString());
+			}
 			return null;
 		}
 	}

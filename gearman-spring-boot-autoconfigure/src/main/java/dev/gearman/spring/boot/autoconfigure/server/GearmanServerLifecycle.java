@@ -56,6 +56,16 @@ public class GearmanServerLifecycle implements SmartLifecycle {
 		return this.server.isRunning();
 	}
 
+	/**
+	 * Not paused with a test context that Spring's context cache puts aside: the server is started by its bean, not
+	 * by {@link #start()}, so a paused server would not come back when the context is used again, and its clients and
+	 * workers hold its port.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
 	@Override
 	public int getPhase() {
 		// stops first: after this phase come the workers and the web server's graceful shutdown (DEFAULT - 1024)

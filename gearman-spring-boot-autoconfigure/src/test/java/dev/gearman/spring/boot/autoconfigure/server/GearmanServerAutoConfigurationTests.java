@@ -47,6 +47,24 @@ class GearmanServerAutoConfigurationTests {
 	}
 
 	@Test
+	void serverShouldKeepRunningWhileATestContextIsPausedAndServeWhenItIsUsedAgain() {
+		// Spring's test context cache pauses a context it puts aside and restarts it when a test uses it again: the
+		// server, started by its bean, did not come back from the pause (a dashboard test found it stopped)
+		this.contextRunner.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0")
+			.run((context) -> {
+				GearmanServer server = context.getBean(GearmanServer.class);
+				int port = server.port();
+				context.getSourceApplicationContext().pause();
+				assertThat(server.isRunning()).as("running while the context is paused").isTrue();
+				context.getSourceApplicationContext().restart();
+				assertThat(server.isRunning()).isTrue();
+				assertThat(server.port()).isEqualTo(port);
+				JobHandle handle = context.getBean(GearmanTemplate.class).submitBackground("after-pause", "x");
+				assertThat(handle.handle()).isNotBlank();
+			});
+	}
+
+	@Test
 	void propertiesShouldConfigureTheServer() {
 		this.contextRunner
 			.withPropertyValues("gearman.server.enabled=true", "gearman.server.port=0",
