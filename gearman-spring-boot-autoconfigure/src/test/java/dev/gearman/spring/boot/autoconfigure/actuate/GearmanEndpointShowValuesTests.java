@@ -1,6 +1,8 @@
 package dev.gearman.spring.boot.autoconfigure.actuate;
 
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import dev.gearman.protocol.PacketType;
@@ -9,6 +11,7 @@ import dev.gearman.server.RawConnection;
 import dev.gearman.spring.actuate.GearmanEndpoint;
 import dev.gearman.spring.actuate.GearmanEndpoint.GearmanDescriptor;
 import dev.gearman.spring.boot.autoconfigure.server.GearmanServerAutoConfiguration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -21,6 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the configured roles when there are any; everything else in the report stays visible.
  */
 class GearmanEndpointShowValuesTests {
+
+	private final List<RawConnection> connections = new ArrayList<>();
+
+	@AfterEach
+	void closeConnections() {
+		this.connections.forEach(RawConnection::close);
+	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(GearmanServerAutoConfiguration.class,
@@ -62,9 +72,13 @@ class GearmanEndpointShowValuesTests {
 		});
 	}
 
-	private static GearmanEndpoint withJobAndWorker(GearmanServer server, GearmanEndpoint endpoint) {
+	private GearmanEndpoint withJobAndWorker(GearmanServer server, GearmanEndpoint endpoint) {
 		RawConnection client = RawConnection.open("127.0.0.1", server.port());
 		RawConnection worker = RawConnection.open("127.0.0.1", server.port());
+		// kept reachable until the test ends: a socket nobody references is closed when the garbage collector finds
+		// it, and the worker (and its registration) went away between two reports once
+		this.connections.add(client);
+		this.connections.add(worker);
 		client.sendData(PacketType.SUBMIT_JOB_BG, "x", "invoice", "customer-4711");
 		client.expect(PacketType.JOB_CREATED);
 		worker.send(PacketType.SET_CLIENT_ID, "billing-worker");
