@@ -112,7 +112,7 @@ final class DashboardBrowser implements AutoCloseable {
 			String shown = driver.findElement(By.cssSelector(css)).getText();
 			return shown.replace(",", "").matches("\\d+") ? shown : null;
 		});
-		return Integer.parseInt(text.replace(",", ""));
+		return DashboardPageTests.number(text);
 	}
 
 	/** Waits until the first element the selector finds reads the text (the page refreshes itself meanwhile). */

@@ -52,12 +52,6 @@ final class Takeover {
 
 	private volatile List<StoreInstance> instances = List.of();
 
-	/**
-	 * While the server joins: rows are only made this server's, not read; the replay that follows reads them as far
-	 * as the engine's queued-bytes budget goes, so a large queue does not have to fit the heap.
-	 */
-	private volatile boolean claimOnly;
-
 	/** Rounds so far; every so many the thread looks for rows of servers not registered any more. */
 	private long rounds;
 
@@ -114,7 +108,7 @@ final class Takeover {
 				return;
 			}
 			next = System.nanoTime() + interval;
-			refresh(this.membership.isShared());
+			refresh(this.membership.isShared(), false);
 		}
 	}
 
@@ -123,6 +117,14 @@ final class Takeover {
 	 * over the rows of those whose lease ran out (or who left) and of nobody, and forgets servers long gone.
 	 */
 	void refresh(boolean takeOver) {
+		refresh(takeOver, false);
+	}
+
+	/**
+	 * As {@link #refresh(boolean)}; with {@code claimOnly} (while the server joins) rows are only made this server's,
+	 * not read: the replay that follows reads them as far as the engine's queued-bytes budget goes.
+	 */
+	private void refresh(boolean takeOver, boolean claimOnly) {
 		List<InstanceRegistry.Registered> servers;
 		try {
 			servers = this.registry.list();
@@ -142,14 +144,14 @@ final class Takeover {
 		}
 		if (++this.rounds % UNREGISTERED_SWEEP_ROUNDS == 0) {
 			// a server is forgotten an hour after its lease ran out; a write of its that came later still runs
-			takeOverUnregistered();
+			takeOverUnregistered(claimOnly);
 		}
-		takeOver(null, "no server (released, or stored before servers shared the database)");
+		takeOver(null, "no server (released, or stored before servers shared the database)", claimOnly);
 		for (InstanceRegistry.Registered server : servers) {
 			if (server.isAlive() || server.id().equals(self)) {
 				continue;
 			}
-			int taken = takeOver(server.id(), describe(server));
+			int taken = takeOver(server.id(), describe(server), claimOnly);
 			if (taken == 0 && server.nowMillis() - server.expiresMillis() > FORGET_AFTER_MILLIS) {
 				forget(server.id());
 			}
@@ -162,10 +164,10 @@ final class Takeover {
 	}
 
 	/** Rows left by servers that are not registered any more: taken at start, and now and then. */
-	void takeOverUnregistered() {
+	private void takeOverUnregistered(boolean claimOnly) {
 		try {
 			for (String owner : this.claims.unregisteredOwners()) {
-				takeOver(owner, owner + " (not registered)");
+				takeOver(owner, owner + " (not registered)", claimOnly);
 			}
 		}
 		catch (SQLException ex) {
@@ -177,8 +179,8 @@ final class Takeover {
 	 * Claims a dead server's rows batch by batch and hands each batch to the engine.
 	 * @return the jobs taken over
 	 */
-	private int takeOver(@Nullable String from, String description) {
-		if (this.claimOnly) {
+	private int takeOver(@Nullable String from, String description, boolean claimOnly) {
+		if (claimOnly) {
 			return claimAll(from, description);
 		}
 		int total = 0;
@@ -235,14 +237,8 @@ final class Takeover {
 	 * without being read, for the replay to load.
 	 */
 	void claimAtJoin() {
-		this.claimOnly = true;
-		try {
-			takeOverUnregistered();
-			refresh(true);
-		}
-		finally {
-			this.claimOnly = false;
-		}
+		takeOverUnregistered(true);
+		refresh(true, true);
 	}
 
 	private void forget(String server) {
